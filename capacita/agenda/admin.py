@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from capacita.bilingual import bilingual_fieldset_row
+
+from .models import AgendaItem, AgendaParticipant, VirtualSession
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    show_change_link = True
+    fields = (
+        ("position", "kind", "to_be_confirmed"),
+        ("starts_at", "ends_at"),
+        *bilingual_fieldset_row("title"),
+    )
+
+
+@admin.register(VirtualSession)
+class VirtualSessionAdmin(admin.ModelAdmin):
+    list_display = ("programme", "number", "title_es", "starts_at", "ends_at")
+    list_filter = ("programme",)
+    fieldsets = (
+        (None, {"fields": (("programme", "number"), ("starts_at", "ends_at"), "interpretation")}),
+        (_("Texts (Spanish | English)"), {"fields": bilingual_fieldset_row("title")}),
+        (_("Links"), {"fields": ("meeting_url", "recording_url")}),
+    )
+    inlines = (AgendaItemInline,)
+
+
+class AgendaParticipantInline(admin.TabularInline):
+    model = AgendaParticipant
+    extra = 0
+    autocomplete_fields = ("person",)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("session", "position", "kind", "title_es", "starts_at", "to_be_confirmed")
+    list_filter = ("session__programme", "kind", "to_be_confirmed")
+    search_fields = ("title_es", "title_en")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("session", "position"),
+                    ("kind", "to_be_confirmed"),
+                    ("starts_at", "ends_at"),
+                )
+            },
+        ),
+        (
+            _("Texts (Spanish | English)"),
+            {"fields": bilingual_fieldset_row("title", "description")},
+        ),
+    )
+    inlines = (AgendaParticipantInline,)

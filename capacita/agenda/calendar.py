@@ -1,0 +1,70 @@
+"""The programme's sessions as an iCalendar file, in the active language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from .selectors import sessions_with_agenda
+
+
+def _person_line(part) -> str:
+    person = part.person
+    details = ", ".join(filter(None, [person.position, person.organisation]))
+    line = f"{person.name} ({details})" if details else person.name
+    if part.to_be_confirmed:
+        line += f" [{_('to be confirmed')}]"
+    return line
+
+
+def session_description(session, zone) -> str:
+    """The session's agenda as plain text lines, times in the programme's zone."""
+    lines = [_("Agenda (times in %(zone)s):") % {"zone": zone.key}, ""]
+    for item in session.items.all():
+        start = item.starts_at.astimezone(zone).strftime("%H:%M")
+        when = start
+        if item.ends_at:
+            when = f"{start}–{item.ends_at.astimezone(zone).strftime('%H:%M')}"
+        title = item.title
+        if item.to_be_confirmed:
+            title += f" [{_('to be confirmed')}]"
+        lines.append(f"{when}  {title}")
+        for part in item.speakers:
+            lines.append(f"    {_('Speaker')}: {_person_line(part)}")
+        for part in item.facilitators:
+            lines.append(f"    {_('Facilitator')}: {_person_line(part)}")
+    interpretation = session.interpretation_languages
+    if interpretation:
+        lines += ["", _("Interpretation: %(languages)s") % {"languages": ", ".join(interpretation)}]
+    return "\n".join(lines)
+
+
+def programme_calendar(programme, page_url: str) -> bytes:
+    """One event per virtual session, with a stable UID and the programme's time zone."""
+    zone = programme.zone
+    calendar = Calendar()
+    calendar.add("prodid", "-//Capacita//Programme calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", programme.title)
+    calendar.add("x-wr-timezone", zone.key)
+    stamp = timezone.now().astimezone(dt.UTC)
+    for session in sessions_with_agenda(programme):
+        event = Event()
+        event.add("uid", session.ics_uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", session.starts_at.astimezone(zone))
+        event.add("dtend", session.ends_at.astimezone(zone))
+        event.add(
+            "summary",
+            _("%(programme)s — Session %(number)s: %(title)s")
+            % {"programme": programme.title, "number": session.number, "title": session.title},
+        )
+        event.add("description", session_description(session, zone))
+        event.add("url", page_url)
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

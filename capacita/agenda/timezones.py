@@ -1,0 +1,49 @@
+"""Showing programme times in the viewer's time zone, with the programme's zone beside them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import cache
+
+from django.utils.translation import gettext as _
+
+
+@cache
+def known_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
+    if name and name in known_zone_names():
+        return zoneinfo.ZoneInfo(name)
+    return None
+
+
+def viewer_zone(requested: str | None, user, programme) -> tuple[zoneinfo.ZoneInfo, str | None]:
+    """The zone to show times in, and a message when the requested zone is unknown.
+
+    Order: the zone asked for in the address (`?tz=`), then the person's own zone (their
+    choice, else their country's), then the programme's zone.
+    """
+    default = zone_or_none(user.preferred_time_zone) if user.is_authenticated else None
+    default = default or programme.zone
+    if not requested:
+        return default, None
+    zone = zone_or_none(requested.strip())
+    if zone:
+        return zone, None
+    message = _(
+        "“%(zone)s” is not a time zone we know. Use a name such as America/Mexico_City "
+        "or America/Santo_Domingo. Times are shown in %(fallback)s."
+    ) % {"zone": requested, "fallback": default.key}
+    return default, message
+
+
+def utc_offset_label(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """`UTC−05:00` for the offset in force in `zone` at `moment`."""
+    offset = moment.astimezone(zone).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    minutes = abs(minutes)
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,0 +1,124 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from capacita.bilingual import bilingual_fieldset_row
+
+from .models import (
+    Country,
+    Course,
+    MemberCountry,
+    Membership,
+    Organiser,
+    Person,
+    Profile,
+    Programme,
+    SpecificObjective,
+    StructureRow,
+)
+
+
+class SpecificObjectiveInline(admin.TabularInline):
+    model = SpecificObjective
+    extra = 0
+    fields = ("position", "text_es", "text_en")
+
+
+class StructureRowInline(admin.TabularInline):
+    model = StructureRow
+    extra = 0
+    fields = ("position", "activity_es", "activity_en", "content_es", "content_en")
+
+
+class OrganiserInline(admin.TabularInline):
+    model = Organiser
+    extra = 0
+    fields = ("position", "code", "name_es", "name_en", "acronym_es", "acronym_en", "url")
+
+
+class MemberCountryInline(admin.TabularInline):
+    model = MemberCountry
+    extra = 0
+    autocomplete_fields = ("country",)
+
+
+class ProfileInline(admin.TabularInline):
+    model = Profile
+    extra = 0
+    fields = ("position", "code", "name_es", "name_en")
+
+
+class CourseInline(admin.StackedInline):
+    model = Course
+    extra = 0
+    fieldsets = (
+        (None, {"fields": (("code", "position", "is_required"), ("url", "deadline"))}),
+        (_("Texts"), {"fields": bilingual_fieldset_row("title", "provider", "description")}),
+    )
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("slug", "title_es", "title_en", "start_date", "end_date", "is_published")
+    search_fields = ("slug", "title_es", "title_en")
+    prepopulated_fields = {"slug": ("title_en",)}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("slug", "is_published"),
+                    ("start_date", "end_date"),
+                    ("time_zone", "interpretation"),
+                )
+            },
+        ),
+        (
+            _("Texts (Spanish | English)"),
+            {
+                "fields": bilingual_fieldset_row(
+                    "title",
+                    "subtitle",
+                    "description",
+                    "general_objective",
+                    "methodology",
+                    "participation",
+                )
+            },
+        ),
+    )
+    inlines = (
+        SpecificObjectiveInline,
+        StructureRowInline,
+        OrganiserInline,
+        MemberCountryInline,
+        ProfileInline,
+        CourseInline,
+    )
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_es", "name_en", "time_zone")
+    search_fields = ("code", "name_es", "name_en")
+    fields = ("code", ("name_es", "name_en"), "time_zone")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name_es", "position_es", "organisation_es", "programme")
+    list_filter = ("programme",)
+    search_fields = ("name_es", "name_en", "organisation_es")
+    autocomplete_fields = ("user",)
+    fields = (
+        ("programme", "key"),
+        *bilingual_fieldset_row("name", "position", "organisation"),
+        "user",
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "country", "programme")
+    list_filter = ("programme", "role", "country")
+    search_fields = ("user__email", "user__first_name", "user__last_name")
+    autocomplete_fields = ("user", "country")

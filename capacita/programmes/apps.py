@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "capacita.programmes"
+    label = "programmes"
+    verbose_name = _("Programmes")

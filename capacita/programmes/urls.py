@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("<slug:slug>/", views.programme_detail, name="detail"),
+    path("<slug:slug>/calendar.ics", views.programme_calendar_file, name="calendar"),
+]

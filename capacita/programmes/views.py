@@ -1,0 +1,64 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from capacita.agenda.calendar import programme_calendar
+from capacita.agenda.selectors import agenda_for_viewer
+from capacita.agenda.timezones import viewer_zone
+from capacita.permissions import can_view_programme, visible_programmes
+
+from .models import Programme
+
+
+def _programme_or_404(request, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not can_view_programme(request.user, programme):
+        raise Http404
+    return programme
+
+
+def programme_list(request):
+    programmes = visible_programmes(request.user).prefetch_related("organisers")
+    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+
+
+def programme_detail(request, slug):
+    programme = _programme_or_404(request, slug)
+    zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
+    member_countries = programme.member_countries.select_related("country")
+    context = {
+        "programme": programme,
+        "agenda": agenda_for_viewer(programme, zone),
+        "viewer_zone": zone,
+        "zone_differs": zone.key != programme.time_zone,
+        "zone_error": zone_error,
+        "zone_choices": _zone_choices(programme, member_countries, zone),
+        "member_countries": member_countries,
+        "organisers": programme.organisers.all(),
+        "objectives": programme.specific_objectives.all(),
+        "structure": programme.structure.all(),
+        "profiles": programme.profiles.all(),
+        "courses": programme.courses.all(),
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+def _zone_choices(programme, member_countries, current) -> list[tuple[str, str]]:
+    """The zones offered in the picker: the programme's, each member country's, UTC."""
+    choices = {programme.time_zone: programme.time_zone}
+    for member in member_countries:
+        zone = member.country.time_zone
+        label = f"{member.country.name} — {zone}"
+        choices[zone] = f"{choices[zone]} · {member.country.name}" if zone in choices else label
+    choices.setdefault("UTC", "UTC")
+    choices.setdefault(current.key, current.key)
+    return sorted(choices.items(), key=lambda choice: choice[1])
+
+
+def programme_calendar_file(request, slug):
+    programme = _programme_or_404(request, slug)
+    body = programme_calendar(programme, request.build_absolute_uri(programme.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    filename = f"{programme.slug}-{get_language()}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
