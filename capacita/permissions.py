@@ -21,9 +21,7 @@ def roles_in(user, programme: Programme) -> set[str]:
         user._capacita_roles = cache
     if programme.pk not in cache:
         cache[programme.pk] = set(
-            Membership.objects.filter(user=user, programme=programme).values_list(
-                "role", flat=True
-            )
+            Membership.objects.filter(user=user, programme=programme).values_list("role", flat=True)
         )
     return cache[programme.pk]
 
@@ -54,6 +52,13 @@ def visible_programmes(user) -> QuerySet[Programme]:
         managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("programme")
         return programmes.filter(is_published=True) | programmes.filter(pk__in=managed)
     return programmes.filter(is_published=True)
+
+
+def managed_programmes(user) -> QuerySet[Programme]:
+    """The programmes whose content `user` may change in the administration site."""
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(memberships__user=user, memberships__role=Role.MANAGER)
 
 
 def can_use_admin(user) -> bool:

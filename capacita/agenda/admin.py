@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from capacita.admin_scoping import ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
+from capacita.permissions import managed_programmes
 
 from .models import AgendaItem, AgendaParticipant, VirtualSession
 
@@ -18,7 +20,7 @@ class AgendaItemInline(admin.StackedInline):
 
 
 @admin.register(VirtualSession)
-class VirtualSessionAdmin(admin.ModelAdmin):
+class VirtualSessionAdmin(ProgrammeScopedAdmin):
     list_display = ("programme", "number", "title_es", "starts_at", "ends_at")
     list_filter = ("programme",)
     fieldsets = (
@@ -36,7 +38,9 @@ class AgendaParticipantInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(ProgrammeScopedAdmin):
+    programme_lookup = "session__programme"
+
     list_display = ("session", "position", "kind", "title_es", "starts_at", "to_be_confirmed")
     list_filter = ("session__programme", "kind", "to_be_confirmed")
     search_fields = ("title_es", "title_en")
@@ -57,3 +61,10 @@ class AgendaItemAdmin(admin.ModelAdmin):
         ),
     )
     inlines = (AgendaParticipantInline,)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session" and not request.user.is_superuser:
+            kwargs["queryset"] = VirtualSession.objects.filter(
+                programme__in=managed_programmes(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

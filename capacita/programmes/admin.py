@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from capacita.admin_scoping import ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     Person,
     Profile,
     Programme,
+    Role,
     SpecificObjective,
     StructureRow,
 )
@@ -57,7 +59,9 @@ class CourseInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeScopedAdmin):
+    programme_lookup = "pk"
+
     list_display = ("slug", "title_es", "title_en", "start_date", "end_date", "is_published")
     search_fields = ("slug", "title_es", "title_en")
     prepopulated_fields = {"slug": ("title_en",)}
@@ -95,6 +99,12 @@ class ProgrammeAdmin(admin.ModelAdmin):
         CourseInline,
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # Whoever creates a programme manages it, or it would vanish from their list.
+            Membership.objects.get_or_create(programme=obj, user=request.user, role=Role.MANAGER)
+
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
@@ -104,7 +114,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ProgrammeScopedAdmin):
     list_display = ("name_es", "position_es", "organisation_es", "programme")
     list_filter = ("programme",)
     search_fields = ("name_es", "name_en", "organisation_es")
@@ -117,7 +127,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ProgrammeScopedAdmin):
     list_display = ("user", "role", "country", "programme")
     list_filter = ("programme", "role", "country")
     search_fields = ("user__email", "user__first_name", "user__last_name")

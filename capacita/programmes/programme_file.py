@@ -8,6 +8,7 @@ programme found by its slug.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zoneinfo
@@ -25,14 +26,7 @@ from capacita.bilingual import LANGUAGE_CODES
 
 from .models import (
     Country,
-    Course,
-    MemberCountry,
-    Organiser,
-    Person,
-    Profile,
     Programme,
-    SpecificObjective,
-    StructureRow,
 )
 
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,7 +90,7 @@ class _Checker:
         if value is None or value == "":
             if required:
                 self.error(where, _("a text in Spanish and English is required"))
-            return {code: "" for code in LANGUAGE_CODES} if not required else None
+            return dict.fromkeys(LANGUAGE_CODES, "") if not required else None
         if isinstance(value, str | int | float):
             return {code: str(value).strip() for code in LANGUAGE_CODES}
         if not isinstance(value, dict):
@@ -148,14 +142,10 @@ class _Checker:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
         if not isinstance(value, dt.date):
-            self.error(
-                place + key, _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}
-            )
+            self.error(place + key, _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value})
             return None
         return value
 
@@ -222,7 +212,9 @@ class _Checker:
             if value is None:
                 continue
             if value in seen:
-                self.error(place, _("%(what)s “%(value)s” appears twice") % {"what": what, "value": value})
+                self.error(
+                    place, _("%(what)s “%(value)s” appears twice") % {"what": what, "value": value}
+                )
             seen.add(value)
 
 
@@ -284,8 +276,7 @@ def check_programme(data: Any) -> ProgrammeSpec:
         if code is not None and not re.match(r"^[A-Z]{2}$", code):
             c.error(
                 place + "code",
-                _("“%(value)s” is not an ISO country code (two capital letters)")
-                % {"value": code},
+                _("“%(value)s” is not an ISO country code (two capital letters)") % {"value": code},
             )
         country_codes.append(code)
         c.text(entry, "name", place)
@@ -374,8 +365,7 @@ def check_programme(data: Any) -> ProgrammeSpec:
                     if key not in known_people:
                         c.error(
                             part_place,
-                            _("“%(value)s” is not the key of anyone under people")
-                            % {"value": key},
+                            _("“%(value)s” is not the key of anyone under people") % {"value": key},
                         )
                         continue
                     if key in [known for known, _tbc in parts[role]]:
@@ -424,7 +414,8 @@ def read_programme_file(path: str | Path) -> ProgrammeSpec:
         where = _("line %(line)s") % {"line": mark.line + 1} if mark else ""
         raise ProgrammeFileError(
             [
-                f"{where}: " + _("this is not valid YAML (%(problem)s)")
+                f"{where}: "
+                + _("this is not valid YAML (%(problem)s)")
                 % {"problem": getattr(exc, "problem", None) or exc}
             ]
         ) from exc
@@ -567,9 +558,7 @@ def load_programme(spec: ProgrammeSpec) -> Programme:
                 "position": i + 1,
                 "url": row["url"],
                 "is_required": row.get("required", True),
-                "deadline": _in_zone(
-                    _as_date(row["deadline"]), dt.time(23, 59, 59), zone
-                )
+                "deadline": _in_zone(_as_date(row["deadline"]), dt.time(23, 59, 59), zone)
                 if row.get("deadline")
                 else None,
                 **_text(row, "title"),

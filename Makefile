@@ -1,0 +1,43 @@
+# Capacita: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var
+	$(BIN)/capacita migrate --noinput
+	$(BIN)/capacita collectstatic --noinput --verbosity 0
+	$(BIN)/capacita demo
+	@echo "Capacita is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	SECURE_COOKIES=0 $(BIN)/capacita runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the catalogues after changing user-facing strings, then translate and compile.
+messages: install
+	cd capacita && ../$(BIN)/capacita makemessages --locale es --locale en --no-obsolete --no-location
+	cd capacita && ../$(BIN)/capacita compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
