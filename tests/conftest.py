@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 
 from capacita.demo import DEMO_ACCOUNTS, load_demo
-from capacita.programmes.models import Role
+from capacita.programmes.models import Programme, Role
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings, tmp_path):
+    # A fast hasher: the tests create accounts by the dozen and check no password strength.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.STATIC_ROOT = tmp_path
     # The manifest storage of production needs `collectstatic`; tests read the sources.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -18,10 +22,24 @@ def _plain_static_storage(settings):
     }
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo once into the test database; each test then runs in a rolled-back
+    transaction over it."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        load_demo()
+
+
 @pytest.fixture
 def demo(db):
     """The 2021 CRM programme as `capacita demo` loads it."""
-    programme, _accounts = load_demo()
+    programme = Programme.objects.filter(slug="crm-2021").first()
+    if programme is None:
+        # A transactional test before this one emptied the database.
+        programme, _accounts = load_demo()
     return programme
 
 

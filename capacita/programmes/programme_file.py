@@ -408,7 +408,7 @@ def read_programme_file(path: str | Path) -> ProgrammeSpec:
     except UnicodeDecodeError as exc:
         raise ProgrammeFileError([_("the file is not UTF-8 text")]) from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("line %(line)s") % {"line": mark.line + 1} if mark else ""

@@ -1,0 +1,176 @@
+"""Every URL of the project against every role: the answer each one must get.
+
+A URL pattern without its row here makes `test_every_url_pattern_has_its_rows` fail, so no
+page can be added without deciding who may reach it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from capacita.programmes.models import Programme
+
+from .conftest import ROLES
+
+STAFF = {"manager", "superuser"}
+EVERYONE = dict.fromkeys(ROLES, 200)
+
+
+def answers(default: int, **by_role: int) -> dict[str, int]:
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+@dataclass
+class Row:
+    """Who gets what at one URL; `urls` builds the concrete addresses to request."""
+
+    urls: object
+    expected: dict[str, int]
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def admin_model_urls(view: str):
+    def build(programme):
+        return [
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
+            for model in admin.site._registry
+        ]
+
+    return build
+
+
+def admin_expected_for(url: str) -> dict[str, int]:
+    """Staff managers reach programme content; only superusers reach accounts and groups."""
+    programme_content = "/admin/programmes/" in url or "/admin/agenda/" in url
+    return answers(302, manager=200 if programme_content else 403, superuser=200)
+
+
+# Pattern name (fnmatch patterns allowed) → its row.
+MATRIX: dict[str, Row] = {
+    "healthz": Row(lambda p: ["/healthz"], EVERYONE),
+    "readyz": Row(lambda p: ["/readyz"], EVERYONE),
+    "home": Row(lambda p: ["/es/", "/en/"], answers(302)),
+    "programmes:list": Row(lambda p: ["/es/programmes/", "/en/programmes/"], EVERYONE),
+    "programmes:detail": Row(
+        lambda p: [f"/es/programmes/{p.slug}/", f"/en/programmes/{p.slug}/?tz=Asia/Tokyo"],
+        EVERYONE,
+    ),
+    "programmes:calendar": Row(lambda p: [f"/en/programmes/{p.slug}/calendar.ics"], EVERYONE),
+    "accounts:login": Row(lambda p: ["/es/accounts/login/"], EVERYONE),
+    "accounts:logout": Row(lambda p: ["/es/accounts/logout/"], answers(302), method="post"),
+    "admin:index": Row(lambda p: ["/es/admin/"], answers(302, manager=200, superuser=200)),
+    "admin:login": Row(lambda p: ["/es/admin/login/"], answers(200, manager=302, superuser=302)),
+    "admin:logout": Row(lambda p: ["/es/admin/logout/"], answers(302), method="post"),
+    "admin:password_change": Row(
+        lambda p: ["/es/admin/password_change/"], answers(302, manager=200, superuser=200)
+    ),
+    "admin:password_change_done": Row(
+        lambda p: ["/es/admin/password_change/done/"], answers(302, manager=200, superuser=200)
+    ),
+    "admin:jsi18n": Row(lambda p: ["/es/admin/jsi18n/"], answers(302, manager=200, superuser=200)),
+    "admin:autocomplete": Row(
+        lambda p: ["/es/admin/autocomplete/"], answers(302, manager=403, superuser=403)
+    ),
+    "admin:app_list": Row(
+        lambda p: ["/es/admin/programmes/", "/es/admin/agenda/"],
+        answers(302, manager=200, superuser=200),
+    ),
+    "admin:view_on_site": Row(
+        lambda p: [reverse("admin:view_on_site", args=[0, 0])],
+        answers(302, manager=404, superuser=404),
+    ),
+    "admin:*_changelist": Row(admin_model_urls("changelist"), {}),
+    "admin:*_add": Row(admin_model_urls("add"), {}),
+    # Object pages are reached from the change lists above; their access is the model's.
+    "admin:*_change": Row(None, {}),
+    "admin:*_delete": Row(None, {}),
+    "admin:*_history": Row(None, {}),
+    "admin:auth_user_password_change": Row(None, {}),
+    # The admin's catch-all: unknown admin addresses.
+    "admin:<unnamed>": Row(
+        lambda p: ["/es/admin/no-such-page/"], answers(302, manager=404, superuser=404)
+    ),
+}
+
+
+def all_pattern_names(resolver=None, namespace="") -> list[str]:
+    names = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += all_pattern_names(entry, inner)
+        elif isinstance(entry, URLPattern):
+            names.append(f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed>")
+    return names
+
+
+def row_for(name: str) -> Row | None:
+    if name in MATRIX:
+        return MATRIX[name]
+    for key, row in MATRIX.items():
+        if fnmatch.fnmatchcase(name, key):
+            return row
+    return None
+
+
+def test_every_url_pattern_has_its_rows():
+    missing = sorted({name for name in all_pattern_names() if row_for(name) is None})
+    assert missing == [], f"URL patterns without access-matrix rows: {missing}"
+
+
+def test_the_matrix_names_no_pattern_that_is_gone():
+    names = all_pattern_names()
+    stale = [key for key in MATRIX if not any(fnmatch.fnmatchcase(n, key) for n in names)]
+    assert stale == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", [key for key, row in MATRIX.items() if row.urls])
+def test_each_role_gets_its_answer(name, role, client_as, programme):
+    row = MATRIX[name]
+    client = client_as(role)
+    for url in row.urls(programme):
+        expected = row.expected.get(role) if row.expected else admin_expected_for(url)[role]
+        response = getattr(client, row.method)(url, row.data)
+        assert response.status_code == expected, f"{role} {row.method.upper()} {url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_unpublished_programme_is_only_for_its_managers(role, client_as, programme):
+    Programme.objects.filter(pk=programme.pk).update(is_published=False)
+    client = client_as(role)
+    expected = 200 if role in STAFF else 404
+    for url in (
+        f"/es/programmes/{programme.slug}/",
+        f"/es/programmes/{programme.slug}/calendar.ics",
+    ):
+        assert client.get(url).status_code == expected, f"{role} {url}"
+    listed = programme.title_es in client.get("/es/programmes/").content.decode()
+    assert listed == (role in STAFF)
+
+
+def test_a_manager_sees_only_the_programmes_they_manage_in_the_admin(client_as, programme, users):
+    other = Programme.objects.create(
+        slug="other-programme",
+        title_es="Otro programa",
+        title_en="Another programme",
+        description_es="-",
+        description_en="-",
+        general_objective_es="-",
+        general_objective_en="-",
+        time_zone="UTC",
+        start_date=programme.start_date,
+        end_date=programme.end_date,
+    )
+    client = client_as("manager")
+    listing = client.get("/en/admin/programmes/programme/").content.decode()
+    assert programme.title_es in listing
+    assert other.title_es not in listing
+    assert client.get(f"/en/admin/programmes/programme/{other.pk}/change/").status_code == 302
+    assert client.get(f"/en/admin/programmes/programme/{programme.pk}/change/").status_code == 200
