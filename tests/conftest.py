@@ -78,3 +78,9 @@ def client_as(client, users):
 
 
 ROLES = ["anonymous", "outsider", *[role.value for role in Role], "superuser"]
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server needs committed data, which the database
+    flush after each of them removes, and the other tests share the demo loaded once."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
