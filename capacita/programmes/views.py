@@ -25,7 +25,10 @@ def programme_list(request):
 def programme_detail(request, slug):
     programme = _programme_or_404(request, slug)
     zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
-    member_countries = programme.member_countries.select_related("country")
+    member_countries = sorted(
+        programme.member_countries.select_related("country"),
+        key=lambda member: member.country.name,
+    )
     context = {
         "programme": programme,
         "agenda": agenda_for_viewer(programme, zone),
