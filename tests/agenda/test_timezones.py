@@ -21,11 +21,6 @@ TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 UTC = dt.UTC
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def person(db):
     """`person(time_zone=…, country=…)`: an account with a zone and/or a country of its own."""

@@ -6,18 +6,23 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from capacita.agenda.models import AgendaItem, AgendaParticipant, VirtualSession
 from capacita.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, MANAGERS_GROUP
-from capacita.programmes.models import Membership, Programme, Role
-
-pytestmark = pytest.mark.django_db
+from capacita.programmes.models import Country, Membership, Programme, Role
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def empty_db(db):
+    """Start from an empty database (the shared demo is removed inside this test's
+    transaction, which is rolled back afterwards)."""
+    Programme.objects.all().delete()
+    get_user_model().objects.all().delete()
+    Country.objects.all().delete()
+    Group.objects.all().delete()
+    assert not VirtualSession.objects.exists()
 
 
 def run_demo() -> str:
@@ -51,8 +56,10 @@ def test_the_demo_loads_the_2021_programme_and_the_demo_accounts():
 
 
 def test_running_the_demo_twice_changes_no_count():
+    assert counts() == dict.fromkeys(counts(), 0)
     run_demo()
     first = counts()
+    assert first["agenda items"] == 25
     user_pks = set(get_user_model().objects.values_list("pk", flat=True))
     run_demo()
     assert counts() == first

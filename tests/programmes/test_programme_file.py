@@ -9,6 +9,7 @@ import zoneinfo
 
 import pytest
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
@@ -51,16 +52,18 @@ MODELS = (
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The demo accounts' passwords are hashed for each test: keep it cheap.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english():
     # The loader's messages are translatable; the tests read them in English.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def empty_db(db):
+    """No programme at all (the shared demo is removed inside the rolled-back transaction)."""
+    Programme.objects.all().delete()
+    get_user_model().objects.all().delete()
+    Country.objects.all().delete()
 
 
 @pytest.fixture
@@ -230,10 +233,7 @@ def test_every_text_of_the_2021_programme_has_spanish_and_english(programme):
         *[(row, ("name",)) for row in programme.people.all()],
         *[(row, ("title", "provider", "description")) for row in programme.courses.all()],
         *[(row, ("title",)) for row in programme.sessions.all()],
-        *[
-            (row, ("title",))
-            for row in AgendaItem.objects.filter(session__programme=programme)
-        ],
+        *[(row, ("title",)) for row in AgendaItem.objects.filter(session__programme=programme)],
     ]
     assert len(required) > 60
     for obj, fields in required:
@@ -388,7 +388,9 @@ def test_it_reports_a_text_missing_in_spanish(mistakes):
     def change(data):
         del data["sessions"][1]["items"][3]["title"]["es"]
 
-    assert mistakes(change) == ["sessions[2].items[4].title.es: the text is missing in this language"]
+    assert mistakes(change) == [
+        "sessions[2].items[4].title.es: the text is missing in this language"
+    ]
 
 
 def test_it_reports_a_top_level_text_missing_in_spanish(mistakes):
@@ -639,7 +641,7 @@ def test_check_programme_uses_winter_time_after_daylight_saving_time_ended(file_
 # --- the command --------------------------------------------------------------------------
 
 
-def test_the_load_programme_command_loads_a_file_and_says_what_it_loaded(db):
+def test_the_load_programme_command_loads_a_file_and_says_what_it_loaded(empty_db):
     out = io.StringIO()
     call_command("load_programme", str(DEMO_PROGRAMME_FILE), stdout=out)
     assert "Loaded crm-2021: 3 sessions, 25 agenda items, 3 courses, 11 countries." in (
@@ -649,7 +651,7 @@ def test_the_load_programme_command_loads_a_file_and_says_what_it_loaded(db):
     assert AgendaItem.objects.count() == 25
 
 
-def test_the_load_programme_command_saves_nothing_with_dry_run(db):
+def test_the_load_programme_command_saves_nothing_with_dry_run(empty_db):
     out = io.StringIO()
     call_command("load_programme", str(DEMO_PROGRAMME_FILE), "--dry-run", stdout=out)
     assert "The file is correct (nothing saved): crm-2021: 3 sessions" in out.getvalue()
@@ -663,9 +665,7 @@ def test_the_load_programme_command_dry_run_leaves_an_existing_programme_as_it_w
 ):
     file_data["title"]["es"] = "Título que no se guarda"
     before = snapshot()
-    call_command(
-        "load_programme", str(write_copy(file_data)), "--dry-run", stdout=io.StringIO()
-    )
+    call_command("load_programme", str(write_copy(file_data)), "--dry-run", stdout=io.StringIO())
     assert snapshot() == before
 
 
@@ -694,7 +694,9 @@ def test_the_load_programme_command_rejects_a_bad_file_and_lists_each_mistake(
     "check_programme; load_programme's full_clean then raises ValidationError, not "
     "ProgrammeFileError, so the command ends with a traceback instead of the mistake's place",
 )
-def test_it_reports_a_title_too_long_for_the_programme_as_a_mistake(programme, file_data, write_copy):
+def test_it_reports_a_title_too_long_for_the_programme_as_a_mistake(
+    programme, file_data, write_copy
+):
     file_data["title"]["en"] = "x" * 301
     with pytest.raises(ProgrammeFileError) as raised:
         load_programme(read_programme_file(write_copy(file_data)))
