@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capacita.zones import validate_time_zone
+
 
 class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
@@ -47,6 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"),
         max_length=64,
         blank=True,
+        validators=[validate_time_zone],
         help_text=_("Leave empty to use your country's time zone."),
     )
     country = models.ForeignKey(

@@ -16,7 +16,7 @@ def _person_line(part) -> str:
     details = ", ".join(filter(None, [person.position, person.organisation]))
     line = f"{person.name} ({details})" if details else person.name
     if part.to_be_confirmed:
-        line += f" [{_('to be confirmed')}]"
+        line = _("%(person)s [to be confirmed]") % {"person": line}
     return line
 
 
@@ -30,12 +30,12 @@ def session_description(session, zone) -> str:
             when = f"{start}–{item.ends_at.astimezone(zone).strftime('%H:%M')}"
         title = item.title
         if item.to_be_confirmed:
-            title += f" [{_('to be confirmed')}]"
+            title = _("%(title)s [to be confirmed]") % {"title": title}
         lines.append(f"{when}  {title}")
         for part in item.speakers:
-            lines.append(f"    {_('Speaker')}: {_person_line(part)}")
+            lines.append("    " + _("Speaker: %(person)s") % {"person": _person_line(part)})
         for part in item.facilitators:
-            lines.append(f"    {_('Facilitator')}: {_person_line(part)}")
+            lines.append("    " + _("Facilitator: %(person)s") % {"person": _person_line(part)})
     interpretation = session.interpretation_languages
     if interpretation:
         lines += ["", _("Interpretation: %(languages)s") % {"languages": ", ".join(interpretation)}]

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from functools import cache
 
 from django.utils.translation import gettext as _
 
-
-@cache
-def known_zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
-    if name and name in known_zone_names():
-        return zoneinfo.ZoneInfo(name)
-    return None
+from capacita.zones import zone_or_none
 
 
 def viewer_zone(requested: str | None, user, programme) -> tuple[zoneinfo.ZoneInfo, str | None]:

@@ -7,14 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from capacita.bilingual import Bilingual, BilingualMixin
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("“%(value)s” is not a time zone name such as America/Mexico_City."),
-            params={"value": value},
-        )
+from capacita.zones import validate_time_zone
 
 
 class Country(BilingualMixin):

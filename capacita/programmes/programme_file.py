@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from capacita.bilingual import LANGUAGE_CODES
+from capacita.zones import known_zone_names
 
 from .models import (
     Country,
@@ -84,7 +85,20 @@ class _Checker:
             return []
         return value
 
-    def text(self, data: dict, key: str, place: str, required=True) -> dict[str, str] | None:
+    def text(
+        self, data: dict, key: str, place: str, required=True, max_length: int | None = None
+    ) -> dict[str, str] | None:
+        result = self._text(data, key, place, required)
+        if result and max_length:
+            for code, part in result.items():
+                if len(part) > max_length:
+                    self.too_long(f"{place}{key}.{code}", max_length)
+        return result
+
+    def too_long(self, where: str, max_length: int) -> None:
+        self.error(where, _("too long: at most %(count)s characters") % {"count": max_length})
+
+    def _text(self, data: dict, key: str, place: str, required: bool) -> dict[str, str] | None:
         value = data.get(key)
         where = place + key
         if value is None or value == "":
@@ -111,7 +125,9 @@ class _Checker:
             )
         return result if len(result) == len(LANGUAGE_CODES) else None
 
-    def string(self, data: dict, key: str, place: str, required=True) -> str | None:
+    def string(
+        self, data: dict, key: str, place: str, required=True, max_length: int | None = None
+    ) -> str | None:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -120,10 +136,13 @@ class _Checker:
         if not isinstance(value, str):
             self.error(place + key, _("expected text"))
             return None
+        if max_length and len(value.strip()) > max_length:
+            self.too_long(place + key, max_length)
+            return None
         return value.strip()
 
-    def code(self, data: dict, key: str, place: str) -> str | None:
-        value = self.string(data, key, place)
+    def code(self, data: dict, key: str, place: str, max_length: int = 60) -> str | None:
+        value = self.string(data, key, place, max_length=max_length)
         if value is not None and not CODE_RE.match(value):
             self.error(
                 place + key,
@@ -155,7 +174,7 @@ class _Checker:
             if required:
                 self.error(place + key, _("a time (HH:MM) is required"))
             return None
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             # YAML 1.1 reads an unquoted 14:00 as the sexagesimal number 840.
             value = f"{value // 60:02d}:{value % 60:02d}"
         match = TIME_RE.match(str(value).strip())
@@ -173,8 +192,8 @@ class _Checker:
             return default
         return value
 
-    def url(self, data: dict, key: str, place: str, required=False) -> str:
-        value = self.string(data, key, place, required=required)
+    def url(self, data: dict, key: str, place: str, required=False, max_length=500) -> str:
+        value = self.string(data, key, place, required=required, max_length=max_length)
         if value is None:
             return ""
         try:
@@ -188,7 +207,7 @@ class _Checker:
         value = self.string(data, key, place)
         if value is None:
             return None
-        if value not in zoneinfo.available_timezones():
+        if value not in known_zone_names():
             self.error(
                 place + key,
                 _("“%(value)s” is not a time zone name such as America/Mexico_City")
@@ -218,6 +237,13 @@ class _Checker:
             seen.add(value)
 
 
+def _exists(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> bool:
+    """False for a wall-clock time skipped when the clocks went forward."""
+    wall = dt.datetime.combine(day, time)
+    back = wall.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    return back == wall
+
+
 def _in_zone(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """A wall-clock time in the programme's zone, as an aware UTC datetime."""
     return dt.datetime.combine(day, time, tzinfo=zone).astimezone(dt.UTC)
@@ -229,15 +255,16 @@ def check_programme(data: Any) -> ProgrammeSpec:
     if c.mapping(data, "") is None:
         raise ProgrammeFileError(c.errors)
 
-    slug = c.code(data, "slug", "")
+    slug = c.code(data, "slug", "", max_length=60)
     zone = c.zone(data, "time_zone", "")
     start_date = c.date(data, "start_date", "")
     end_date = c.date(data, "end_date", "")
     if start_date and end_date and end_date < start_date:
         c.error("end_date", _("the programme cannot end before it starts"))
-    for key in ("title", "description", "general_objective", "methodology", "participation"):
+    c.text(data, "title", "", max_length=300)
+    for key in ("description", "general_objective", "methodology", "participation"):
         c.text(data, key, "")
-    c.text(data, "subtitle", "", required=False)
+    c.text(data, "subtitle", "", required=False, max_length=300)
     c.languages(data, "interpretation", "")
 
     objectives = c.items(data, "specific_objectives", "")
@@ -248,9 +275,9 @@ def check_programme(data: Any) -> ProgrammeSpec:
             c.text({"text": objective}, "text", f"specific_objectives[{i + 1}].")
 
     for list_key, required_texts in (
-        ("organisers", ("name",)),
-        ("profiles", ("name",)),
-        ("structure", ("activity", "content")),
+        ("organisers", {"name": 200}),
+        ("profiles", {"name": 300}),
+        ("structure", {"activity": 300, "content": None}),
     ):
         codes = []
         for i, entry in enumerate(c.items(data, list_key, "")):
@@ -258,13 +285,13 @@ def check_programme(data: Any) -> ProgrammeSpec:
             if c.mapping(entry, place[:-1]) is None:
                 continue
             if list_key != "structure":
-                codes.append(c.code(entry, "code", place))
-            for key in required_texts:
-                c.text(entry, key, place)
+                codes.append(c.code(entry, "code", place, max_length=40))
+            for key, max_length in required_texts.items():
+                c.text(entry, key, place, max_length=max_length)
             if list_key == "organisers":
-                c.text(entry, "acronym", place, required=False)
+                c.text(entry, "acronym", place, required=False, max_length=20)
                 c.text(entry, "role", place, required=False)
-                c.url(entry, "url", place)
+                c.url(entry, "url", place, max_length=200)
         c.unique(codes, list_key, _("the code"))
 
     country_codes = []
@@ -279,7 +306,7 @@ def check_programme(data: Any) -> ProgrammeSpec:
                 _("“%(value)s” is not an ISO country code (two capital letters)") % {"value": code},
             )
         country_codes.append(code)
-        c.text(entry, "name", place)
+        c.text(entry, "name", place, max_length=100)
         c.zone(entry, "time_zone", place)
         quota = entry.get("quota")
         if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
@@ -291,10 +318,10 @@ def check_programme(data: Any) -> ProgrammeSpec:
         place = f"people[{i + 1}]."
         if c.mapping(entry, place[:-1]) is None:
             continue
-        person_keys.append(c.code(entry, "key", place))
-        c.text(entry, "name", place)
-        c.text(entry, "position", place, required=False)
-        c.text(entry, "organisation", place, required=False)
+        person_keys.append(c.code(entry, "key", place, max_length=80))
+        c.text(entry, "name", place, max_length=300)
+        c.text(entry, "position", place, required=False, max_length=300)
+        c.text(entry, "organisation", place, required=False, max_length=300)
     c.unique(person_keys, "people", _("the key"))
     known_people = {key for key in person_keys if key}
 
@@ -304,8 +331,8 @@ def check_programme(data: Any) -> ProgrammeSpec:
         if c.mapping(entry, place[:-1]) is None:
             continue
         course_codes.append(c.code(entry, "code", place))
-        c.text(entry, "title", place)
-        c.text(entry, "provider", place)
+        c.text(entry, "title", place, max_length=300)
+        c.text(entry, "provider", place, max_length=200)
         c.text(entry, "description", place, required=False)
         c.url(entry, "url", place, required=True)
         c.boolean(entry, "required", place, default=True)
@@ -323,12 +350,20 @@ def check_programme(data: Any) -> ProgrammeSpec:
             c.error(place + "number", _("expected a whole number, 1 or more"))
             number = None
         numbers.append(number)
-        c.text(entry, "title", place)
+        c.text(entry, "title", place, max_length=300)
         day = c.date(entry, "date", place)
         start = c.time(entry, "start", place)
         end = c.time(entry, "end", place)
         if start and end and end <= start:
             c.error(place + "end", _("a session must end after it starts"))
+        if day and zone:
+            for key, value in (("start", start), ("end", end)):
+                if value and not _exists(day, value, zone):
+                    c.error(
+                        place + key,
+                        _("%(time)s does not exist in %(zone)s on that day: the clocks changed")
+                        % {"time": value.strftime("%H:%M"), "zone": zone.key},
+                    )
         c.url(entry, "meeting_url", place)
         c.url(entry, "recording_url", place)
         c.languages(entry, "interpretation", place)
@@ -341,13 +376,25 @@ def check_programme(data: Any) -> ProgrammeSpec:
             item_end = c.time(item, "end", item_place, required=False)
             if item_start and item_end and item_end < item_start:
                 c.error(item_place + "end", _("an agenda item cannot end before it starts"))
+            if start and end and start < end:
+                for key, value in (("start", item_start), ("end", item_end)):
+                    if value and not start <= value <= end:
+                        c.error(
+                            item_place + key,
+                            _("%(time)s is outside the session's times (%(start)s–%(end)s)")
+                            % {
+                                "time": value.strftime("%H:%M"),
+                                "start": start.strftime("%H:%M"),
+                                "end": end.strftime("%H:%M"),
+                            },
+                        )
             if item.get("kind") not in ITEM_KINDS:
                 c.error(
                     item_place + "kind",
                     _("“%(value)s” is not one of: %(kinds)s")
                     % {"value": item.get("kind"), "kinds": ", ".join(ITEM_KINDS)},
                 )
-            c.text(item, "title", item_place)
+            c.text(item, "title", item_place, max_length=500)
             c.text(item, "description", item_place, required=False)
             c.boolean(item, "to_be_confirmed", item_place, default=False)
             parts = {}
@@ -362,7 +409,7 @@ def check_programme(data: Any) -> ProgrammeSpec:
                             c.error(part_place + ".to_be_confirmed", _("expected true or false"))
                     else:
                         key, tbc = part, False
-                    if key not in known_people:
+                    if not isinstance(key, str) or key not in known_people:
                         c.error(
                             part_place,
                             _("“%(value)s” is not the key of anyone under people") % {"value": key},
@@ -411,14 +458,12 @@ def read_programme_file(path: str | Path) -> ProgrammeSpec:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = _("line %(line)s") % {"line": mark.line + 1} if mark else ""
-        raise ProgrammeFileError(
-            [
-                f"{where}: "
-                + _("this is not valid YAML (%(problem)s)")
-                % {"problem": getattr(exc, "problem", None) or exc}
-            ]
-        ) from exc
+        message = _("this is not valid YAML (%(problem)s)") % {
+            "problem": getattr(exc, "problem", None) or exc
+        }
+        if mark:
+            message = _("line %(line)s") % {"line": mark.line + 1} + ": " + message
+        raise ProgrammeFileError([message]) from exc
     return check_programme(data)
 
 
