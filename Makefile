@@ -23,6 +23,8 @@ run: install
 	$(BIN)/capacita collectstatic --noinput --verbosity 0
 	$(BIN)/capacita demo
 	@echo "Capacita is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@# The worker sends the e-mails (printed here, as EMAIL_HOST is unset); Ctrl-C stops both.
+	$(BIN)/capacita db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SECURE_COOKIES=0 $(BIN)/capacita runserver $(HOST):$(PORT)
 
 test: install

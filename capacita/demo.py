@@ -54,10 +54,108 @@ DEMO_ACCOUNTS = (
 def managers_group() -> Group:
     """The group whose members may use the administration site for programme content."""
     group, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
+    # Programme content is edited in the administration site; nominations, e-mails and the
+    # audit log are only read there (their changes go through the pages that record them).
     group.permissions.set(
         Permission.objects.filter(content_type__app_label__in=["programmes", "agenda"])
+        | Permission.objects.filter(
+            content_type__app_label__in=["nominations", "audit", "emails"],
+            codename__startswith="view_",
+        )
     )
     return group
+
+
+# Generated people for the demo's nominations: plainly fictitious names and addresses.
+DEMO_FIRST_NAMES = (
+    "Alma",
+    "Bruno",
+    "Carmen",
+    "Darío",
+    "Elena",
+    "Fausto",
+    "Gloria",
+    "Héctor",
+    "Inés",
+    "Joaquín",
+    "Karla",
+    "Lucía",
+    "Mateo",
+    "Nayeli",
+    "Óscar",
+    "Paula",
+    "Ramiro",
+    "Sofía",
+)
+DEMO_LAST_NAMES = (
+    "Ejemplo",
+    "Muestra",
+    "Prueba",
+    "Ficticia",
+    "Demostración",
+    "Ensayo",
+    "Modelo",
+    "Simulada",
+)
+DEMO_POSITIONS = (
+    "Consejera de empleo",
+    "Consejero de empleo",
+    "Inspectora laboral",
+    "Enlace con empleadores",
+    "Técnica de formación profesional",
+)
+# Country → (how many nominated, how many of them the secretariat accepts).
+DEMO_NOMINATIONS = {"MX": (12, 6), "GT": (5, 0), "DO": (8, 4), "CR": (3, 3)}
+
+
+def _demo_rows(code: str, count: int):
+    from capacita.nominations.services import FormRow
+
+    rows = []
+    for i in range(count):
+        first = DEMO_FIRST_NAMES[(i * 5 + len(code)) % len(DEMO_FIRST_NAMES)]
+        last = DEMO_LAST_NAMES[i % len(DEMO_LAST_NAMES)]
+        rows.append(
+            FormRow(
+                number=i + 2,
+                values={
+                    "first_name": first,
+                    "last_name": f"{last} {code}-{i + 1:02d}",
+                    "position": DEMO_POSITIONS[i % len(DEMO_POSITIONS)],
+                    "institution": f"Servicio Nacional de Empleo (demo {code})",
+                    "email": f"nominee.{code.lower()}.{i + 1:02d}@example.org",
+                    "profile": "employment-counsellor" if i % 3 else "labour-inspector",
+                    "gender": ("woman", "man", "non_binary", "")[i % 4],
+                    "language": "en" if code in ("BZ", "CA", "US") else "es",
+                },
+            )
+        )
+    return rows
+
+
+def load_demo_nominations(programme) -> None:
+    """Generated nominations for a few countries, some accepted, some on the reserve list."""
+    from capacita.nominations.models import Nomination
+    from capacita.nominations.services import accept_nominations, import_nominations
+
+    if Nomination.objects.filter(programme=programme).exists():
+        return
+    User = get_user_model()
+    manager = User.objects.get(email="manager@example.org")
+    for code, (count, accept) in DEMO_NOMINATIONS.items():
+        country = Country.objects.get(code=code)
+        focal_point = User.objects.filter(
+            memberships__programme=programme,
+            memberships__role=Role.FOCAL_POINT,
+            memberships__country=country,
+        ).first()
+        import_nominations(
+            programme, country, _demo_rows(code, count), actor=focal_point or manager
+        )
+        waiting = Nomination.objects.filter(
+            programme=programme, country=country, status=Nomination.Status.SUBMITTED
+        ).order_by("id")[:accept]
+        accept_nominations(list(waiting), actor=manager)
 
 
 @transaction.atomic
@@ -89,4 +187,5 @@ def load_demo() -> tuple[Programme, list[DemoAccount]]:
             role=account.role,
             defaults={"country": country, "organisation": account.organisation},
         )
+    load_demo_nominations(programme)
     return programme, list(DEMO_ACCOUNTS)

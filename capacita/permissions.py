@@ -64,3 +64,42 @@ def managed_programmes(user) -> QuerySet[Programme]:
 def can_use_admin(user) -> bool:
     """The administration site is for programme managers (staff accounts)."""
     return user.is_active and user.is_staff
+
+
+def focal_point_countries(user, programme: Programme) -> set[int]:
+    """The ids of the countries `user` represents as focal point in `programme`."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(
+            user=user, programme=programme, role=Role.FOCAL_POINT
+        ).values_list("country_id", flat=True)
+    )
+
+
+def can_nominate_for(user, programme: Programme, country) -> bool:
+    """A country's list is for its focal points and the programme's managers, nobody else."""
+    return is_manager(user, programme) or country.pk in focal_point_countries(user, programme)
+
+
+def can_see_nominations(user, programme: Programme) -> bool:
+    return is_manager(user, programme) or bool(focal_point_countries(user, programme))
+
+
+def can_decide_nominations(user, programme: Programme) -> bool:
+    """Accepting, rejecting and the reserve list are the secretariat's: the managers'."""
+    return is_manager(user, programme)
+
+
+def can_change_nomination(user, nomination) -> bool:
+    """A focal point changes their country's nominations until the secretariat decides."""
+    if is_manager(user, nomination.programme):
+        return True
+    return not nomination.is_decided and can_nominate_for(
+        user, nomination.programme, nomination.country
+    )
+
+
+def can_manage_people(user, programme: Programme) -> bool:
+    """Naming focal points and registering observers."""
+    return is_manager(user, programme)

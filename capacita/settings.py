@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "capacita.accounts",
     "capacita.programmes",
     "capacita.agenda",
+    "django_tasks",
+    "django_tasks_db",
+    "capacita.emails",
+    "capacita.audit",
+    "capacita.nominations",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +152,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Capacita <noreply@capacita.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How many times the worker tries to deliver an e-mail before marking it failed.
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "5"))
+
+# Background work (e-mail delivery) goes through the database; `capacita db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
@@ -164,3 +179,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The address e-mails link to (invitations, reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation or password link stays valid.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_VALID_SECONDS", str(7 * 24 * 3600)))

@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("programmes/", include("capacita.programmes.urls")),
+    path("programmes/<slug:slug>/", include("capacita.nominations.urls")),
     path("accounts/", include("capacita.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from capacita.programmes.models import Programme
+from capacita.programmes.models import Country, Programme
 
 from .conftest import ROLES
 
+User = get_user_model()
 STAFF = {"manager", "superuser"}
 EVERYONE = dict.fromkeys(ROLES, 200)
 
@@ -45,11 +47,54 @@ def admin_model_urls(view: str):
     return build
 
 
+EDITABLE_IN_ADMIN = ("programmes", "agenda")
+# Changed only through the pages that record each decision; the admin only shows them.
+READ_ONLY_IN_ADMIN = ("nominations", "audit", "emails", "django_tasks_database")
+
+
 def admin_expected_for(url: str) -> dict[str, int]:
     """Staff managers reach programme content; only superusers reach accounts and groups."""
-    programme_content = "/admin/programmes/" in url or "/admin/agenda/" in url
-    return answers(302, manager=200 if programme_content else 403, superuser=200)
+    app = url.split("/admin/", 1)[1].split("/", 1)[0]
+    adding = url.endswith("/add/")
+    if app in EDITABLE_IN_ADMIN:
+        manager = superuser = 200
+    elif app in READ_ONLY_IN_ADMIN:
+        superuser = 403 if adding else 200
+        manager = 403 if adding or app == "django_tasks_database" else 200
+    else:
+        manager, superuser = 403, 200
+    return answers(302, manager=manager, superuser=superuser)
 
+
+def mexican_nomination(programme):
+    from capacita.nominations.models import Nomination
+
+    return (
+        Nomination.objects.filter(
+            programme=programme, country__code="MX", status=Nomination.Status.SUBMITTED
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def mexican_upload(programme):
+    from capacita.nominations.models import NominationUpload
+
+    upload = NominationUpload.objects.create(
+        programme=programme,
+        country=Country.objects.get(code="MX"),
+        uploaded_by=User.objects.get(email="focal.mx@example.org"),
+        filename="list.csv",
+        content=b"Nombre;Apellidos;Cargo;Institucion;Correo\nAna;Prueba;Consejera;SNE;ana@example.org\n",
+    )
+    return upload.pk
+
+
+NOMINATIONS = "/es/programmes/crm-2021/nominations"
+MANAGERS_ONLY = answers(403, anonymous=302, manager=200, superuser=200)
+# The demo's focal point represents Mexico.
+MEXICO = answers(403, anonymous=302, manager=200, superuser=200, focal_point=200)
 
 # Pattern name (fnmatch patterns allowed) → its row.
 MATRIX: dict[str, Row] = {
@@ -63,6 +108,43 @@ MATRIX: dict[str, Row] = {
     ),
     "programmes:calendar": Row(lambda p: [f"/en/programmes/{p.slug}/calendar.ics"], EVERYONE),
     "accounts:login": Row(lambda p: ["/es/accounts/login/"], EVERYONE),
+    # A wrong or used link shows a page saying so, to anyone.
+    "accounts:welcome": Row(lambda p: ["/es/accounts/welcome/MQ/bad-token/"], EVERYONE),
+    "nominations:overview": Row(
+        lambda p: [f"{NOMINATIONS}/"], {**MANAGERS_ONLY, "focal_point": 302}
+    ),
+    "nominations:country": Row(lambda p: [f"{NOMINATIONS}/mx/"], MEXICO),
+    "nominations:upload": Row(
+        lambda p: [f"{NOMINATIONS}/mx/upload/"],
+        answers(403, anonymous=302, manager=302, superuser=302, focal_point=302),
+        method="post",
+    ),
+    # An uploaded list is seen only by whoever uploaded it.
+    "nominations:preview": Row(
+        lambda p: [f"{NOMINATIONS}/mx/uploads/{mexican_upload(p)}/"],
+        {**MEXICO, "manager": 404, "superuser": 404},
+    ),
+    "nominations:edit": Row(
+        lambda p: [f"{NOMINATIONS}/mx/{mexican_nomination(p).pk}/edit/"], MEXICO
+    ),
+    "nominations:withdraw": Row(
+        lambda p: [f"{NOMINATIONS}/mx/{mexican_nomination(p).pk}/withdraw/"],
+        answers(403, anonymous=302, manager=302, superuser=302, focal_point=302),
+        method="post",
+    ),
+    "nominations:decide": Row(
+        lambda p: [f"{NOMINATIONS}/decide/"],
+        answers(403, anonymous=302, manager=302, superuser=302),
+        method="post",
+    ),
+    "nominations:template": Row(
+        lambda p: [f"{NOMINATIONS}/template-es.xlsx", f"{NOMINATIONS}/template-en.xlsx"],
+        MEXICO,
+    ),
+    "nominations:focal_points": Row(
+        lambda p: ["/es/programmes/crm-2021/focal-points/"], MANAGERS_ONLY
+    ),
+    "nominations:observers": Row(lambda p: ["/es/programmes/crm-2021/observers/"], MANAGERS_ONLY),
     "accounts:logout": Row(lambda p: ["/es/accounts/logout/"], answers(302), method="post"),
     "admin:index": Row(lambda p: ["/es/admin/"], answers(302, manager=200, superuser=200)),
     "admin:login": Row(lambda p: ["/es/admin/login/"], answers(200, manager=302, superuser=302)),
@@ -174,3 +256,26 @@ def test_a_manager_sees_only_the_programmes_they_manage_in_the_admin(client_as, 
     assert other.title_es not in listing
     assert client.get(f"/en/admin/programmes/programme/{other.pk}/change/").status_code == 302
     assert client.get(f"/en/admin/programmes/programme/{programme.pk}/change/").status_code == 200
+
+
+GUATEMALA_URLS = [
+    f"{NOMINATIONS}/gt/",
+    f"{NOMINATIONS}/gt/upload/",
+    f"{NOMINATIONS}/gt/{{nomination}}/edit/",
+    f"{NOMINATIONS}/gt/{{nomination}}/withdraw/",
+]
+
+
+def test_a_focal_point_of_mexico_reaches_nothing_of_guatemala(client_as, programme):
+    from capacita.nominations.models import Nomination
+
+    guatemalan = Nomination.objects.filter(programme=programme, country__code="GT").first()
+    client = client_as("focal_point")
+    for url in GUATEMALA_URLS:
+        url = url.format(nomination=guatemalan.pk)
+        response = client.post(url) if url.endswith(("upload/", "withdraw/")) else client.get(url)
+        assert response.status_code == 403, url
+    assert Nomination.objects.filter(pk=guatemalan.pk).exists()
+    # Nor does the Mexican list show anyone of Guatemala.
+    page = client.get(f"{NOMINATIONS}/mx/").content.decode()
+    assert guatemalan.email not in page

@@ -555,6 +555,21 @@ def load_programme(spec: ProgrammeSpec) -> Programme:
             for i, row in enumerate(data["organisers"])
         },
     )
+    kept_profiles = {row["code"] for row in data["profiles"]}
+    in_use = sorted(
+        programme.profiles.exclude(code__in=kept_profiles)
+        .filter(nomination__isnull=False)
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    if programme.pk and in_use:
+        raise ProgrammeFileError(
+            [
+                "profiles: "
+                + _("%(codes)s cannot be removed: nominations name them")
+                % {"codes": ", ".join(in_use)}
+            ]
+        )
     _sync(
         programme.profiles.all(),
         "code",

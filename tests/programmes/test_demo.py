@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from capacita.agenda.models import AgendaItem, AgendaParticipant, VirtualSession
-from capacita.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, MANAGERS_GROUP
+from capacita.demo import DEMO_ACCOUNTS, DEMO_NOMINATIONS, DEMO_PASSWORD, MANAGERS_GROUP
+from capacita.nominations.models import Nomination
 from capacita.programmes.models import Country, Membership, Programme, Role
 
 
@@ -25,6 +26,20 @@ def empty_db(db):
     assert not VirtualSession.objects.exists()
 
 
+NOMINATED = sum(count for count, _accepted in DEMO_NOMINATIONS.values())
+ACCEPTED = sum(accepted for _count, accepted in DEMO_NOMINATIONS.values())
+
+
+def test_the_demo_nominates_generated_people_with_every_status_a_page_shows():
+    run_demo()
+    statuses = set(Nomination.objects.values_list("status", flat=True))
+    assert statuses == {"submitted", "accepted", "reserve"}
+    assert all(
+        email.endswith("@example.org")
+        for email in Nomination.objects.values_list("email", flat=True)
+    )
+
+
 def run_demo() -> str:
     out = io.StringIO()
     call_command("demo", stdout=out)
@@ -35,6 +50,7 @@ def counts() -> dict[str, int]:
     return {
         "users": get_user_model().objects.count(),
         "memberships": Membership.objects.count(),
+        "nominations": Nomination.objects.count(),
         "programmes": Programme.objects.count(),
         "sessions": VirtualSession.objects.count(),
         "agenda items": AgendaItem.objects.count(),
@@ -45,8 +61,10 @@ def counts() -> dict[str, int]:
 def test_the_demo_loads_the_2021_programme_and_the_demo_accounts():
     run_demo()
     assert counts() == {
-        "users": len(DEMO_ACCOUNTS),
-        "memberships": len(DEMO_ACCOUNTS),
+        # The demo accounts, and one participant account per accepted generated nomination.
+        "users": len(DEMO_ACCOUNTS) + ACCEPTED,
+        "memberships": len(DEMO_ACCOUNTS) + ACCEPTED,
+        "nominations": NOMINATED,
         "programmes": 1,
         "sessions": 3,
         "agenda items": 25,

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """A decision on a person or a record: who took it, when, and why. Never edited."""
+
+    class Action(models.TextChoices):
+        NOMINATION_SUBMITTED = "nomination.submitted", _("nomination submitted")
+        NOMINATION_EDITED = "nomination.edited", _("nomination edited")
+        NOMINATION_WITHDRAWN = "nomination.withdrawn", _("nomination withdrawn")
+        NOMINATION_IMPORTED = "nomination.imported", _("nominations imported")
+        NOMINATION_ACCEPTED = "nomination.accepted", _("nomination accepted")
+        NOMINATION_REJECTED = "nomination.rejected", _("nomination rejected")
+        NOMINATION_RESERVED = "nomination.reserved", _("nomination moved to the reserve list")
+        NOMINATION_REINSTATED = "nomination.reinstated", _("nomination back from the reserve list")
+        ROLE_GRANTED = "role.granted", _("role granted")
+        INVITATION_SENT = "invitation.sent", _("invitation queued")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    subject_type = models.CharField(_("record type"), max_length=40)
+    subject_id = models.CharField(_("record"), max_length=40)
+    reason = models.TextField(_("why"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -1,0 +1,1 @@
+"""Outgoing e-mail: every message is recorded, then delivered by a background worker."""

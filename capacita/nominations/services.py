@@ -1,0 +1,334 @@
+"""Every change to nominations: each in one transaction, each decision with its audit record.
+
+Views, commands and tests call these functions; none of them changes a nomination alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from capacita.accounts.invitations import send_invitation
+from capacita.audit.models import AuditEvent
+from capacita.audit.services import audit_record
+from capacita.programmes.models import MemberCountry, Membership, Role
+
+from .models import Nomination
+from .selectors import accepted_count, quota_of
+from .verdicts import Candidate, ProfileResolver, RowVerdict, candidate_from, check_rows
+
+Action = AuditEvent.Action
+Status = Nomination.Status
+
+
+class NominationError(Exception):
+    """A change that cannot be made; `message` says why in the active language."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class ImportResult:
+    verdicts: list[RowVerdict]
+    saved: bool = False
+    created: list[Nomination] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for verdict in self.verdicts if verdict.outcome == outcome)
+
+    @property
+    def refused(self) -> list[RowVerdict]:
+        return [verdict for verdict in self.verdicts if verdict.refused]
+
+
+def _lock_country(programme, country) -> None:
+    # Serialises imports and decisions for one country, so two at once cannot both take the
+    # last place (PostgreSQL row lock; SQLite's write transactions are serial already).
+    MemberCountry.objects.select_for_update().filter(programme=programme, country=country).first()
+
+
+def import_nominations(
+    programme, country, rows, *, actor, dry_run: bool = False, default_language: str = "es"
+) -> ImportResult:
+    """Check every row and, if none is refused, save the new ones: all or nothing.
+
+    New rows within the country's quota are submitted; rows over it go to the reserve list;
+    rows identical to a nomination already on the list change nothing. With any refused
+    row, or with `dry_run`, nothing is saved.
+    """
+    if not MemberCountry.objects.filter(programme=programme, country=country).exists():
+        raise NominationError(
+            _("%(country)s is not a member country of this programme.") % {"country": country}
+        )
+    with transaction.atomic():
+        _lock_country(programme, country)
+        result = ImportResult(
+            verdicts=check_rows(programme, country, rows, default_language=default_language)
+        )
+        if result.refused or dry_run:
+            return result
+        to_create = [
+            Nomination(
+                programme=programme,
+                country=country,
+                status=Status.SUBMITTED if verdict.outcome == RowVerdict.NEW else Status.RESERVE,
+                submitted_by=actor if actor and actor.is_authenticated else None,
+                **vars(verdict.candidate),
+            )
+            for verdict in result.verdicts
+            if verdict.outcome in (RowVerdict.NEW, RowVerdict.RESERVE)
+        ]
+        try:
+            with transaction.atomic():
+                created = Nomination.objects.bulk_create(to_create)
+        except IntegrityError as exc:
+            raise NominationError(
+                _("Someone nominated one of these people at the same moment. Please try again.")
+            ) from exc
+        if not all(nomination.pk for nomination in created):
+            # Some backends do not return primary keys from bulk inserts.
+            created = list(
+                Nomination.objects.filter(
+                    programme=programme, email__in=[n.email for n in to_create]
+                )
+            )
+        for nomination in created:
+            audit_record(
+                actor=actor,
+                action=Action.NOMINATION_SUBMITTED,
+                subject=nomination,
+                programme=programme,
+                details={"status": nomination.status, "via": "import"},
+            )
+        result.saved = True
+        result.created = created
+        return result
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """One person typed into a form, checked like one row of a file."""
+
+    values: dict[str, str]
+    number: int = 1
+
+
+def nominate(programme, country, values: dict[str, str], *, actor) -> Nomination:
+    """Nominate one person from a form: the same checks as one row of an import."""
+    result = import_nominations(programme, country, [FormRow(values)], actor=actor)
+    verdict = result.verdicts[0]
+    if verdict.refused:
+        raise NominationError("; ".join(verdict.reasons))
+    if verdict.outcome == RowVerdict.UNCHANGED:
+        raise NominationError(_("This person is already on your list."))
+    return result.created[0]
+
+
+def update_nomination(nomination: Nomination, values: dict[str, str], *, actor) -> Nomination:
+    """Change an undecided nomination's details (its place on the list stays)."""
+    if nomination.is_decided:
+        raise NominationError(_("The secretariat has already decided on this nomination."))
+    verdict = RowVerdict(number=1, candidate=Candidate(language=nomination.language))
+    candidate_from(values, ProfileResolver(nomination.programme.profiles.all()), verdict)
+    email = verdict.candidate.email
+    if (
+        email
+        and Nomination.objects.filter(programme=nomination.programme, email__iexact=email)
+        .exclude(pk=nomination.pk)
+        .exists()
+    ):
+        verdict.refuse(_("this e-mail is already nominated in this programme"))
+    if verdict.refused:
+        raise NominationError("; ".join(verdict.reasons))
+    with transaction.atomic():
+        before = {name: getattr(nomination, name) for name in vars(verdict.candidate)}
+        for name, value in vars(verdict.candidate).items():
+            setattr(nomination, name, value)
+        nomination.save()
+        changed = {
+            name: [before[name], value]
+            for name, value in vars(verdict.candidate).items()
+            if before[name] != value
+        }
+        audit_record(
+            actor=actor,
+            action=Action.NOMINATION_EDITED,
+            subject=nomination,
+            programme=nomination.programme,
+            details={"changed": {k: [str(a), str(b)] for k, (a, b) in changed.items()}},
+        )
+    return nomination
+
+
+def withdraw_nomination(nomination: Nomination, *, actor) -> None:
+    """A focal point takes an undecided nomination off the list."""
+    if nomination.is_decided:
+        raise NominationError(_("The secretariat has already decided on this nomination."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=Action.NOMINATION_WITHDRAWN,
+            subject=nomination,
+            programme=nomination.programme,
+            details={"email": nomination.email, "country": nomination.country.code},
+        )
+        nomination.delete()
+
+
+def _decide(nomination, status, actor, reason, action, **changes) -> None:
+    nomination.status = status
+    nomination.decided_at = timezone.now()
+    nomination.decided_by = actor
+    nomination.decision_reason = reason
+    for name, value in changes.items():
+        setattr(nomination, name, value)
+    nomination.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        subject=nomination,
+        programme=nomination.programme,
+        reason=reason,
+        details={"status": status, **{k: str(v) for k, v in changes.items() if k != "user"}},
+    )
+
+
+def accept_nominations(
+    nominations: Iterable[Nomination],
+    *,
+    actor,
+    override_quota: bool = False,
+    reason: str = "",
+) -> list[Nomination]:
+    """Accept nominees: each gets an account and an invitation in their language.
+
+    Accepting beyond a country's quota needs `override_quota` and a reason; otherwise
+    nothing is accepted and NominationError says which country is full.
+    """
+    nominations = list(nominations)
+    if override_quota and not reason.strip():
+        raise NominationError(_("Accepting over the quota needs a reason."))
+    with transaction.atomic():
+        by_country = {}
+        for nomination in nominations:
+            if nomination.status == Status.ACCEPTED:
+                raise NominationError(
+                    _("%(name)s is already accepted.") % {"name": nomination.full_name}
+                )
+            by_country.setdefault((nomination.programme, nomination.country), []).append(nomination)
+        over = set()
+        for (programme, country), group in by_country.items():
+            _lock_country(programme, country)
+            after = accepted_count(programme, country) + len(group)
+            if after > quota_of(programme, country):
+                if not override_quota:
+                    raise NominationError(
+                        _(
+                            "Accepting them would put %(country)s at %(count)s accepted for "
+                            "%(quota)s places. To accept over the quota, say why."
+                        )
+                        % {
+                            "country": country.name,
+                            "count": after,
+                            "quota": quota_of(programme, country),
+                        }
+                    )
+                over.add(country.pk)
+        for nomination in nominations:
+            user = _account_for(nomination)
+            Membership.objects.get_or_create(
+                programme=nomination.programme,
+                user=user,
+                role=Role.PARTICIPANT,
+                defaults={"country": nomination.country},
+            )
+            _decide(
+                nomination,
+                Status.ACCEPTED,
+                actor,
+                reason,
+                Action.NOMINATION_ACCEPTED,
+                user=user,
+                over_quota=nomination.country_id in over,
+            )
+            send_invitation(user, nomination.programme, Role.PARTICIPANT)
+    return nominations
+
+
+def _account_for(nomination: Nomination):
+    """The nominee's account: found by e-mail without case, or created without a password."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=nomination.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            nomination.email,
+            None,
+            first_name=nomination.first_name,
+            last_name=nomination.last_name,
+            language=nomination.language,
+            country=nomination.country,
+        )
+    return user
+
+
+def reject_nominations(nominations: Iterable[Nomination], *, actor, reason: str) -> None:
+    """Reject nominations not yet accepted; the reason is required and recorded."""
+    if not reason.strip():
+        raise NominationError(_("Rejecting a nomination needs a reason."))
+    with transaction.atomic():
+        for nomination in nominations:
+            if nomination.status == Status.ACCEPTED:
+                raise NominationError(
+                    _("%(name)s is already accepted and has an account.")
+                    % {"name": nomination.full_name}
+                )
+            _decide(nomination, Status.REJECTED, actor, reason, Action.NOMINATION_REJECTED)
+
+
+def move_to_reserve(nominations: Iterable[Nomination], *, actor, reason: str = "") -> None:
+    with transaction.atomic():
+        for nomination in nominations:
+            if nomination.status == Status.ACCEPTED:
+                raise NominationError(
+                    _("%(name)s is already accepted and has an account.")
+                    % {"name": nomination.full_name}
+                )
+            _decide(nomination, Status.RESERVE, actor, reason, Action.NOMINATION_RESERVED)
+
+
+def reinstate_nominations(nominations: Iterable[Nomination], *, actor, reason: str = "") -> None:
+    """Bring nominations back from the reserve list (or a rejection) to be decided again."""
+    with transaction.atomic():
+        for nomination in nominations:
+            if nomination.status == Status.ACCEPTED:
+                raise NominationError(
+                    _("%(name)s is already accepted and has an account.")
+                    % {"name": nomination.full_name}
+                )
+            _decide(nomination, Status.SUBMITTED, actor, reason, Action.NOMINATION_REINSTATED)
+
+
+def accept_all_within_quota(programme, *, actor, country=None) -> list[Nomination]:
+    """Accept every submitted nomination that fits its country's quota, oldest first."""
+    accepted = []
+    with transaction.atomic():
+        members = MemberCountry.objects.filter(programme=programme).select_related("country")
+        if country is not None:
+            members = members.filter(country=country)
+        for member in members:
+            _lock_country(programme, member.country)
+            free = member.quota - accepted_count(programme, member.country)
+            if free <= 0:
+                continue
+            waiting = Nomination.objects.filter(
+                programme=programme, country=member.country, status=Status.SUBMITTED
+            ).order_by("created_at", "id")[:free]
+            accepted += accept_nominations(list(waiting), actor=actor)
+    return accepted

@@ -1,0 +1,692 @@
+"""A country's list of nominees, read from the spreadsheet its focal point uploads.
+
+`read_nomination_sheet` turns an XLSX or CSV file into rows of text keyed by field, with each
+row's number as the person sees it in the file; it judges no value (that is `verdicts.py`'s
+work) and raises `SheetError`, with a message in the active language, when the file cannot be
+read as a list at all. `nomination_template` makes the XLSX template, in Spanish or English,
+whose headers this reader knows.
+
+Pure Python and openpyxl: no database, so it can be tested and fuzzed on its own.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+FIELDS = (
+    "first_name",
+    "last_name",
+    "position",
+    "institution",
+    "email",
+    "profile",
+    "gender",
+    "language",
+)
+REQUIRED_FIELDS = ("first_name", "last_name", "position", "institution", "email")
+MAX_BYTES = 5 * 1024 * 1024  # larger uploads are refused with a message
+MAX_ROWS = 2000  # data rows; more is refused with a message
+
+# An XLSX is a zip: its parts may not unpack to more than this (a zip bomb stops here).
+MAX_UNPACKED_BYTES = 20 * MAX_BYTES
+# Excel's own last row: a sheet claiming rows beyond it is not read further.
+LAST_SHEET_ROW = 1_048_576
+# The header is the first row naming two fields among this many first non-empty rows
+# (a title such as "Lista de Guatemala" may sit above it); failing that, the first one.
+HEADER_SEARCH_ROWS = 10
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # old binary Excel (.xls), and password-protected XLSX
+SEPARATORS = (";", "\t", ",")  # on a tie, the first wins: commas also occur inside text
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # the row's number as the person sees it in the file
+    values: dict[str, str]  # every field of FIELDS -> cleaned text ("" when empty)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    rows: list[SheetRow]  # non-empty data rows only
+    columns: dict[str, str]  # field -> the header as written ("A + B" for a split name)
+    ignored_columns: list[str]  # headers that matched no field, as written
+
+
+class SheetError(Exception):
+    """The file cannot be read as a list; `message` says why in the active language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def field_label(field: str) -> str:
+    return {
+        "first_name": _("first name(s)"),
+        "last_name": _("surname(s)"),
+        "position": _("position"),
+        "institution": _("institution"),
+        "email": _("e-mail"),
+        "profile": _("profile"),
+        "gender": _("sex/gender"),
+        "language": _("preferred language"),
+    }[field]
+
+
+# --- Headers -------------------------------------------------------------------------------
+
+# Normalised header -> field. A name may be split over two columns ("Primer apellido",
+# "Segundo apellido"; "Apellido paterno", "Apellido materno"): the second part is joined to
+# the first with a space.
+ALIASES = {
+    "first_name": (
+        "nombre",
+        "nombres",
+        "nombre s",
+        "primer nombre",
+        "first name",
+        "first names",
+        "first name s",
+        "given name",
+        "given names",
+        "given name s",
+        "name",
+        "names",
+        "forename",
+        "forenames",
+        "nombre de pila",
+        "nombres de pila",
+    ),
+    "last_name": (
+        "apellido",
+        "apellidos",
+        "apellido s",
+        "primer apellido",
+        "apellido paterno",
+        "surname",
+        "surnames",
+        "surname s",
+        "last name",
+        "last names",
+        "last name s",
+        "family name",
+        "family names",
+        "first surname",
+    ),
+    "position": (
+        "cargo",
+        "puesto",
+        "cargo puesto",
+        "puesto cargo",
+        "cargo o puesto",
+        "cargo actual",
+        "puesto actual",
+        "puesto de trabajo",
+        "cargo que ocupa",
+        "position",
+        "current position",
+        "job position",
+        "job title",
+        "title",
+        "post",
+    ),
+    "institution": (
+        "institucion",
+        "instituciones",
+        "institucion de afiliacion",
+        "afiliacion institucional",
+        "afiliacion",
+        "organizacion",
+        "organismo",
+        "institucion organizacion",
+        "institucion u organizacion",
+        "institucion donde labora",
+        "nombre de la institucion",
+        "nombre de institucion",
+        "dependencia",
+        "entidad",
+        "institution",
+        "organisation",
+        "organization",
+        "institution organisation",
+        "institution organization",
+        "affiliation",
+        "institutional affiliation",
+        "institution name",
+        "name of institution",
+        "name of the institution",
+        "employer",
+    ),
+    "email": (
+        "correo",
+        "correo electronico",
+        "correo electronico institucional",
+        "correo institucional",
+        "direccion de correo",
+        "direccion de correo electronico",
+        "correo e",
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "email institucional",
+        "e mail institucional",
+        "mail",
+    ),
+    "profile": ("perfil", "perfil recomendado", "profile", "recommended profile"),
+    "gender": (
+        "sexo",
+        "genero",
+        "sexo genero",
+        "genero sexo",
+        "sexo o genero",
+        "gender",
+        "sex",
+        "sex gender",
+        "gender sex",
+    ),
+    "language": (
+        "idioma",
+        "idioma preferido",
+        "idioma de preferencia",
+        "lengua",
+        "lengua preferida",
+        "language",
+        "preferred language",
+    ),
+}
+SECOND_PARTS = {
+    "first_name": ("segundo nombre", "otros nombres", "middle name", "middle names"),
+    "last_name": (
+        "segundo apellido",
+        "apellido materno",
+        "second surname",
+        "second last name",
+    ),
+}
+# A single column for the whole name cannot be split: the message says so.
+FULL_NAME_HEADERS = (
+    "nombre completo",
+    "nombre y apellido",
+    "nombre y apellidos",
+    "nombres y apellidos",
+    "apellido y nombre",
+    "apellidos y nombres",
+    "full name",
+    "complete name",
+    "name and surname",
+    "first and last name",
+)
+# Words a header may carry around its name: "Correo electrónico del participante (obligatorio)".
+FILLER_WORDS = frozenset(
+    {
+        "de", "del", "la", "el", "s", "participante", "persona", "nominada", "nominado",
+        "participant", "nominee", "obligatorio", "obligatoria", "requerido", "requerida",
+        "opcional", "optional", "required", "mandatory",
+    }
+)  # fmt: skip
+
+
+def normalise_header(text: str) -> str:
+    """No accents, lower case, words separated by single spaces: "Cargo/Puesto" → "cargo puesto"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
+
+
+def _without_filler(normalised: str) -> str:
+    return " ".join(word for word in normalised.split() if word not in FILLER_WORDS)
+
+
+def _alias_table() -> dict[str, tuple[str, int]]:
+    table: dict[str, tuple[str, int]] = {}
+    for part, aliases in ((0, ALIASES), (1, SECOND_PARTS)):
+        for field, names in aliases.items():
+            for name in names:
+                table[name] = (field, part)
+    # Then the same without filler words, where that takes nothing away.
+    for name, target in list(table.items()):
+        table.setdefault(_without_filler(name), target)
+    table.pop("", None)
+    return table
+
+
+HEADER_FIELDS = _alias_table()
+
+
+def header_field(text: str) -> tuple[str, int] | None:
+    """(field, part) that a header names — part 1 for the second half of a split name."""
+    normalised = normalise_header(text)
+    return HEADER_FIELDS.get(normalised) or HEADER_FIELDS.get(_without_filler(normalised))
+
+
+def _is_full_name(text: str) -> bool:
+    normalised = normalise_header(text)
+    return normalised in FULL_NAME_HEADERS or _without_filler(normalised) in FULL_NAME_HEADERS
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    found = {header_field(clean(cell)) for cell in cells if cell}
+    found.discard(None)
+    return len({field for field, _part in found}) >= 2
+
+
+@dataclass(frozen=True)
+class _Columns:
+    positions: dict[str, list[int]]  # field -> column indexes, first part first
+    columns: dict[str, str]
+    ignored: list[str]
+
+
+def _map_columns(header: list[str]) -> _Columns:
+    seen: dict[tuple[str, int], str] = {}
+    positions: dict[tuple[str, int], int] = {}
+    ignored: list[str] = []
+    full_name = None
+    for index, raw in enumerate(header):
+        text = clean(raw)
+        if not text:
+            continue
+        target = header_field(text)
+        if target is None:
+            ignored.append(text)
+            if full_name is None and _is_full_name(text):
+                full_name = text
+            continue
+        if target in seen:
+            raise SheetError(
+                _("The columns “%(first)s” and “%(second)s” both hold %(field)s: keep only one.")
+                % {"first": seen[target], "second": text, "field": field_label(target[0])}
+            )
+        seen[target] = text
+        positions[target] = index
+
+    field_positions: dict[str, list[int]] = {}
+    columns: dict[str, str] = {}
+    for field in FIELDS:
+        parts = [part for part in (0, 1) if (field, part) in positions]
+        if parts:
+            field_positions[field] = [positions[field, part] for part in parts]
+            columns[field] = " + ".join(seen[field, part] for part in parts)
+
+    missing = [field for field in REQUIRED_FIELDS if field not in columns]
+    if missing:
+        message = _(
+            "The list has no column for %(fields)s. The first row must hold the column "
+            "headers: download the template to see them."
+        ) % {"fields": ", ".join(field_label(field) for field in missing)}
+        if full_name and ("first_name" in missing or "last_name" in missing):
+            message += " " + _(
+                "The column “%(header)s” seems to hold whole names: put the first name(s) "
+                "and the surname(s) in two columns."
+            ) % {"header": full_name}
+        raise SheetError(message)
+    return _Columns(field_positions, columns, ignored)
+
+
+# --- Cells ---------------------------------------------------------------------------------
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+JOINERS = "\u200c\u200d"  # meaningful inside some scripts; dropped only at the ends
+
+
+def clean(text: str) -> str:
+    """A cell's text as a name is kept: NFC, no invisible characters, single inner spaces,
+    nothing around. Accents and ñ stay as written."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = CONTROL_CHARACTERS.sub(" ", text)
+    if not text.isascii():
+        # Zero-width spaces, BOMs, soft hyphens and direction marks come with copied text.
+        text = "".join(
+            char for char in text if char in JOINERS or unicodedata.category(char) != "Cf"
+        )
+        text = " ".join(text.split()).strip(JOINERS)
+    return " ".join(text.split())
+
+
+def cell_text(value: object) -> str:
+    """An XLSX cell's value as the text a person sees in it (dates as ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime):
+        # Excel keeps times as fractions of a day: 14:30 may come back as 14:29:59.999998.
+        value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+Rows = Iterator[tuple[int, list[str]]]  # (row number, raw cell texts)
+
+
+def read_nomination_sheet(filename: str, content: bytes) -> Sheet:
+    """The rows of an uploaded list, XLSX or CSV, recognised by their content (the file's
+    name is not trusted and only kept for the caller's messages).
+
+    Raises SheetError, with a message for the person who uploaded it, when the file is empty,
+    too large, in a format we do not read, has no header row with the required columns, has
+    two columns for one field, or more than MAX_ROWS rows. Never raises anything else.
+    """
+    if not content:
+        raise SheetError(_("The file is empty."))
+    if len(content) > MAX_BYTES:
+        raise SheetError(
+            _("The file is larger than %(size)s MB: remove what the list does not need.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
+    if content.startswith(OLE_SIGNATURE):
+        raise SheetError(
+            _(
+                "This file is in the old Excel format (.xls) or protected with a password: "
+                "save it as an Excel workbook (.xlsx) without a password, or as CSV."
+            )
+        )
+    rows = _xlsx_rows(content) if content.startswith(ZIP_SIGNATURE) else _csv_rows(content)
+    with closing(rows):
+        return _sheet_from(rows)
+
+
+def _sheet_from(rows: Rows) -> Sheet:
+    lead: list[tuple[int, list[str]]] = []
+    for number, cells in rows:
+        if not any(clean(cell) for cell in cells):
+            continue
+        lead.append((number, cells))
+        if _looks_like_header(cells) or len(lead) >= HEADER_SEARCH_ROWS:
+            break
+    if not lead:
+        raise SheetError(_("The file has no rows: its first row must hold the column headers."))
+    start = next((i for i, (_n, cells) in enumerate(lead) if _looks_like_header(cells)), 0)
+    mapping = _map_columns(lead[start][1])
+
+    data: list[SheetRow] = []
+    for number, cells in _chain(lead[start + 1 :], rows):
+        values = dict.fromkeys(FIELDS, "")
+        for field, indexes in mapping.positions.items():
+            parts = (clean(cells[index]) if index < len(cells) else "" for index in indexes)
+            values[field] = " ".join(part for part in parts if part)
+        if not any(values.values()):
+            continue  # blank, or only notes in columns we ignore ("No.", "Observaciones")
+        if len(data) == MAX_ROWS:
+            raise SheetError(
+                _("The list has more than %(count)s rows: split it into several files.")
+                % {"count": MAX_ROWS}
+            )
+        data.append(SheetRow(number=number, values=values))
+    return Sheet(rows=data, columns=mapping.columns, ignored_columns=mapping.ignored)
+
+
+def _chain(first: Iterable, then: Iterable) -> Iterator:
+    yield from first
+    yield from then
+
+
+def _unreadable() -> SheetError:
+    return SheetError(_("This file is not a spreadsheet we can read: save it as XLSX or CSV."))
+
+
+def _xlsx_rows(content: bytes) -> Rows:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as error:
+        raise _unreadable() from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SheetError(
+            _("This workbook is too large once unpacked: copy the list into a new file.")
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise _unreadable() from error
+    return _worksheet_rows(workbook)
+
+
+def _worksheet_rows(workbook) -> Rows:
+    """The first worksheet's rows, numbered as in Excel; read lazily, so that reading stops
+    where the list is refused."""
+    try:
+        if not workbook.worksheets:
+            return
+        sheet = workbook.worksheets[0]
+        # Some programs write a wrong size in the sheet: read it all instead of trusting it.
+        sheet.reset_dimensions()
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > LAST_SHEET_ROW:
+                break
+            yield number, [cell_text(value) for value in values]
+    except SheetError:
+        raise
+    except Exception as error:  # the XML is parsed as we go: damage shows up here
+        raise _unreadable() from error
+    finally:
+        workbook.close()
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with its BOM, else Windows-1252, else Latin-1."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise _not_text() from error
+    content = content.removeprefix(codecs.BOM_UTF8)
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        return content.decode("latin-1")  # cp1252 leaves five bytes undefined
+
+
+def _not_text() -> SheetError:
+    return SheetError(_("This file is not a text file: save the list as XLSX or CSV."))
+
+
+def detect_separator(text: str) -> str:
+    """`;`, tab or `,`: the one found most often outside quotes on the first line that has
+    any (a title above the headers may have none)."""
+    checked = 0
+    for line in text[:65536].splitlines():
+        if not line.strip():
+            continue
+        counts = _count_outside_quotes(line)
+        if any(counts.values()):
+            return max(SEPARATORS, key=lambda separator: counts[separator])
+        checked += 1
+        if checked >= HEADER_SEARCH_ROWS:
+            break
+    return ","
+
+
+def _count_outside_quotes(line: str) -> dict[str, int]:
+    counts = dict.fromkeys(SEPARATORS, 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return counts
+
+
+def _csv_rows(content: bytes) -> Rows:
+    text = decode_text(content)
+    if "\x00" in text:
+        raise _not_text()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(text))
+    return _records(reader)
+
+
+def _records(reader) -> Rows:
+    # Numbered by record, as a spreadsheet program shows the file: a quoted cell spanning
+    # two lines is one row, a blank line is a row of its own.
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as error:
+        raise SheetError(
+            _("This file could not be read as CSV: save the list again as XLSX or CSV.")
+        ) from error
+
+
+# --- Template ------------------------------------------------------------------------------
+
+TEMPLATE_HEADERS = {
+    "es": {
+        "first_name": "Nombre(s)",
+        "last_name": "Apellido(s)",
+        "position": "Cargo/Puesto",
+        "institution": "Institución",
+        "email": "Correo electrónico",
+        "profile": "Perfil",
+        "gender": "Sexo/Género",
+        "language": "Idioma preferido",
+    },
+    "en": {
+        "first_name": "First name(s)",
+        "last_name": "Surname(s)",
+        "position": "Position",
+        "institution": "Institution",
+        "email": "E-mail",
+        "profile": "Profile",
+        "gender": "Sex/gender",
+        "language": "Preferred language",
+    },
+}
+TEMPLATE_GENDERS = {
+    "es": ("Mujer", "Hombre", "No binaria", "Otra", "Prefiero no decir"),
+    "en": ("Woman", "Man", "Non-binary", "Another identity", "Prefer not to say"),
+}
+TEMPLATE_LANGUAGES = ("es", "en", "Español", "English")
+# The template's own texts are in the language asked for, whatever the interface's.
+TEMPLATE_TEXTS = {
+    "es": {
+        "sheet": "Personas nominadas",
+        "lists": "Perfiles",
+        "required": "Obligatorio.",
+        "optional": "Opcional. Valores aceptados en la hoja «Perfiles».",
+        "other": (
+            "Otro: …  Si el perfil de la persona no está en la lista, escriba «Otro:» "
+            "seguido de su perfil, por ejemplo «Otro: analista del mercado laboral»."
+        ),
+    },
+    "en": {
+        "sheet": "Nominees",
+        "lists": "Profiles",
+        "required": "Required.",
+        "optional": "Optional. Accepted values on the “Profiles” sheet.",
+        "other": (
+            "Other: …  If the person's profile is not on the list, write “Other:” followed "
+            "by their profile, for example “Other: labour market analyst”."
+        ),
+    },
+}
+COLUMN_WIDTHS = {
+    "first_name": 22,
+    "last_name": 22,
+    "position": 32,
+    "institution": 36,
+    "email": 32,
+    "profile": 44,
+    "gender": 18,
+    "language": 20,
+}
+
+
+def nomination_template(language: str, profile_names: list[str]) -> bytes:
+    """The XLSX a focal point fills in: the headers in `language` ("es" or "en"; another
+    falls back to Spanish) on the first sheet, the programme's profiles and the accepted
+    sex/gender and language values on the second, offered as drop-down lists."""
+    language = (language or "").lower().split("-")[0]
+    if language not in TEMPLATE_HEADERS:
+        language = "es"
+    headers = TEMPLATE_HEADERS[language]
+    texts = TEMPLATE_TEXTS[language]
+    bold = Font(bold=True)
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = texts["sheet"]
+    sheet.append([headers[field] for field in FIELDS])
+    for column, field in enumerate(FIELDS, start=1):
+        cell = sheet.cell(row=1, column=column)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(vertical="center")
+        note = texts["required"] if field in REQUIRED_FIELDS else texts["optional"]
+        cell.comment = Comment(note, "Capacita")
+        sheet.column_dimensions[get_column_letter(column)].width = COLUMN_WIDTHS[field]
+    sheet.freeze_panes = "A2"
+
+    lists = workbook.create_sheet(texts["lists"])
+    profiles = [name for name in (clean(str(name)) for name in profile_names) if name]
+    columns = (
+        ("profile", profiles),
+        ("gender", list(TEMPLATE_GENDERS[language])),
+        ("language", list(TEMPLATE_LANGUAGES)),
+    )
+    for column, (field, values) in enumerate(columns, start=1):
+        lists.cell(row=1, column=column, value=headers[field]).font = bold
+        for row, value in enumerate(values, start=2):
+            cell = lists.cell(row=row, column=column, value=value)
+            cell.data_type = "s"  # a profile named "=…" stays text, never a formula
+        lists.column_dimensions[get_column_letter(column)].width = 60 if column == 1 else 22
+        if values:
+            letter = get_column_letter(column)
+            target = get_column_letter(FIELDS.index(field) + 1)
+            # A suggestion, not a rule: "Otro: …" and other spellings are typed freely.
+            choices = DataValidation(
+                type="list",
+                formula1=f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}",
+                allow_blank=True,
+                showErrorMessage=False,
+            )
+            choices.add(f"{target}2:{target}{MAX_ROWS + 1}")
+            sheet.add_data_validation(choices)
+    other = lists.cell(row=len(profiles) + 3, column=1, value=texts["other"])
+    other.font = Font(italic=True)
+    other.alignment = Alignment(wrap_text=True, vertical="top")
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
