@@ -9,6 +9,9 @@ from django.test import override_settings
 from capacita.demo import DEMO_ACCOUNTS, load_demo
 from capacita.programmes.models import Programme, Role
 
+# The loopback SMTP server and the database worker, for every test that sends e-mail.
+from .emails.conftest import refusing_smtp_server, run_worker, smtp_server  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -67,7 +67,7 @@ class AgendaItem(BilingualMixin):
         CLOSING = "closing", _("closing")
 
     session = models.ForeignKey(VirtualSession, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("order"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -114,7 +114,7 @@ class AgendaParticipant(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="agenda_parts")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     to_be_confirmed = models.BooleanField(_("to be confirmed"), default=False)
 
     class Meta:

@@ -80,7 +80,7 @@ class NominationForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Your country's list (XLSX or CSV)"),
-        help_text=_("Download the template below if you need one."),
+        help_text=_("The templates above have the columns ready."),
     )
 
 

@@ -19,10 +19,11 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -46,7 +47,7 @@ MAX_BYTES = 5 * 1024 * 1024  # larger uploads are refused with a message
 MAX_ROWS = 2000  # data rows; more is refused with a message
 
 # An XLSX is a zip: its parts may not unpack to more than this (a zip bomb stops here).
-MAX_UNPACKED_BYTES = 20 * MAX_BYTES
+MAX_UNPACKED_BYTES = 10 * MAX_BYTES
 # Excel's own last row: a sheet claiming rows beyond it is not read further.
 LAST_SHEET_ROW = 1_048_576
 # The header is the first row naming two fields among this many first non-empty rows
@@ -99,143 +100,56 @@ def field_label(field: str) -> str:
 # the first with a space.
 ALIASES = {
     "first_name": (
-        "nombre",
-        "nombres",
-        "nombre s",
-        "primer nombre",
-        "first name",
-        "first names",
-        "first name s",
-        "given name",
-        "given names",
-        "given name s",
-        "name",
-        "names",
-        "forename",
-        "forenames",
-        "nombre de pila",
-        "nombres de pila",
+        "nombre", "nombres", "nombre s", "primer nombre", "first name", "first names",
+        "first name s", "given name", "given names", "given name s", "name", "names", "forename",
+        "forenames", "nombre de pila", "nombres de pila",
     ),
     "last_name": (
-        "apellido",
-        "apellidos",
-        "apellido s",
-        "primer apellido",
-        "apellido paterno",
-        "surname",
-        "surnames",
-        "surname s",
-        "last name",
-        "last names",
-        "last name s",
-        "family name",
-        "family names",
-        "first surname",
+        "apellido", "apellidos", "apellido s", "primer apellido", "apellido paterno", "surname",
+        "surnames", "surname s", "last name", "last names", "last name s", "family name",
+        "family names", "first surname",
     ),
     "position": (
-        "cargo",
-        "puesto",
-        "cargo puesto",
-        "puesto cargo",
-        "cargo o puesto",
-        "cargo actual",
-        "puesto actual",
-        "puesto de trabajo",
-        "cargo que ocupa",
-        "position",
-        "current position",
-        "job position",
-        "job title",
-        "title",
-        "post",
+        "cargo", "puesto", "cargo puesto", "puesto cargo", "cargo o puesto", "cargo actual",
+        "puesto actual", "puesto de trabajo", "cargo que ocupa", "position", "current position",
+        "job position", "job title", "title", "post",
     ),
     "institution": (
-        "institucion",
-        "instituciones",
-        "institucion de afiliacion",
-        "afiliacion institucional",
-        "afiliacion",
-        "organizacion",
-        "organismo",
-        "institucion organizacion",
-        "institucion u organizacion",
-        "institucion donde labora",
-        "nombre de la institucion",
-        "nombre de institucion",
-        "dependencia",
-        "entidad",
-        "institution",
-        "organisation",
-        "organization",
-        "institution organisation",
-        "institution organization",
-        "affiliation",
-        "institutional affiliation",
-        "institution name",
-        "name of institution",
-        "name of the institution",
-        "employer",
+        "institucion", "instituciones", "institucion de afiliacion", "afiliacion institucional",
+        "afiliacion", "organizacion", "organismo", "institucion organizacion",
+        "institucion u organizacion", "institucion donde labora", "nombre de la institucion",
+        "nombre de institucion", "dependencia", "entidad", "institution", "organisation",
+        "organization", "institution organisation", "institution organization", "affiliation",
+        "institutional affiliation", "institution name", "name of institution",
+        "name of the institution", "employer",
     ),
     "email": (
-        "correo",
-        "correo electronico",
-        "correo electronico institucional",
-        "correo institucional",
-        "direccion de correo",
-        "direccion de correo electronico",
-        "correo e",
-        "email",
-        "e mail",
-        "email address",
-        "e mail address",
-        "email institucional",
-        "e mail institucional",
-        "mail",
+        "correo", "correo electronico", "correo electronico institucional", "correo institucional",
+        "direccion de correo", "direccion de correo electronico", "correo e", "email", "e mail",
+        "email address", "e mail address", "email institucional", "e mail institucional", "mail",
     ),
-    "profile": ("perfil", "perfil recomendado", "profile", "recommended profile"),
+    "profile": (
+        "perfil", "perfil recomendado", "profile", "recommended profile",
+    ),
     "gender": (
-        "sexo",
-        "genero",
-        "sexo genero",
-        "genero sexo",
-        "sexo o genero",
-        "gender",
-        "sex",
-        "sex gender",
-        "gender sex",
+        "sexo", "genero", "sexo genero", "genero sexo", "sexo o genero", "gender", "sex",
+        "sex gender", "gender sex",
     ),
     "language": (
-        "idioma",
-        "idioma preferido",
-        "idioma de preferencia",
-        "lengua",
-        "lengua preferida",
-        "language",
-        "preferred language",
+        "idioma", "idioma preferido", "idioma de preferencia", "lengua", "lengua preferida",
+        "language", "preferred language",
     ),
-}
+}  # fmt: skip
 SECOND_PARTS = {
     "first_name": ("segundo nombre", "otros nombres", "middle name", "middle names"),
-    "last_name": (
-        "segundo apellido",
-        "apellido materno",
-        "second surname",
-        "second last name",
-    ),
-}
+    "last_name": ("segundo apellido", "apellido materno", "second surname", "second last name"),
+}  # fmt: skip
 # A single column for the whole name cannot be split: the message says so.
 FULL_NAME_HEADERS = (
-    "nombre completo",
-    "nombre y apellido",
-    "nombre y apellidos",
-    "nombres y apellidos",
-    "apellido y nombre",
-    "apellidos y nombres",
-    "full name",
-    "complete name",
-    "name and surname",
+    "nombre completo", "nombre y apellido", "nombre y apellidos", "nombres y apellidos",
+    "apellido y nombre", "apellidos y nombres", "full name", "complete name", "name and surname",
     "first and last name",
-)
+)  # fmt: skip
 # Words a header may carry around its name: "Correo electrónico del participante (obligatorio)".
 FILLER_WORDS = frozenset(
     {
@@ -438,7 +352,9 @@ def _sheet_from(rows: Rows) -> Sheet:
     mapping = _map_columns(lead[start][1])
 
     data: list[SheetRow] = []
-    for number, cells in _chain(lead[start + 1 :], rows):
+    for number, cells in chain(lead[start + 1 :], rows):
+        if not any(cells):
+            continue  # the quick way past blank rows, of which a file may have millions
         values = dict.fromkeys(FIELDS, "")
         for field, indexes in mapping.positions.items():
             parts = (clean(cells[index]) if index < len(cells) else "" for index in indexes)
@@ -452,11 +368,6 @@ def _sheet_from(rows: Rows) -> Sheet:
             )
         data.append(SheetRow(number=number, values=values))
     return Sheet(rows=data, columns=mapping.columns, ignored_columns=mapping.ignored)
-
-
-def _chain(first: Iterable, then: Iterable) -> Iterator:
-    yield from first
-    yield from then
 
 
 def _unreadable() -> SheetError:
@@ -492,7 +403,8 @@ def _worksheet_rows(workbook) -> Rows:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > LAST_SHEET_ROW:
                 break
-            yield number, [cell_text(value) for value in values]
+            if any(value is not None for value in values):
+                yield number, [cell_text(value) for value in values]
     except SheetError:
         raise
     except Exception as error:  # the XML is parsed as we go: damage shows up here

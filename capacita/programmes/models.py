@@ -95,7 +95,7 @@ class SpecificObjective(BilingualMixin):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="specific_objectives"
     )
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("order"))
     text_es = models.TextField(_("text (Spanish)"))
     text_en = models.TextField(_("text (English)"))
 
@@ -119,7 +119,7 @@ class StructureRow(BilingualMixin):
     """A row of the programme's structure table: an activity and what it covers."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="structure")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("order"))
     activity_es = models.CharField(_("activity (Spanish)"), max_length=300)
     activity_en = models.CharField(_("activity (English)"), max_length=300)
     content_es = models.TextField(_("content (Spanish)"))
@@ -145,7 +145,7 @@ class StructureRow(BilingualMixin):
 class Organiser(BilingualMixin):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisers")
     code = models.SlugField(_("code"), max_length=40)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     acronym_es = models.CharField(_("acronym (Spanish)"), max_length=20, blank=True)
@@ -196,7 +196,7 @@ class Profile(BilingualMixin):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="profiles")
     code = models.SlugField(_("code"), max_length=60)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     name_es = models.CharField(_("name (Spanish)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300)
 
@@ -258,7 +258,7 @@ class Course(BilingualMixin):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="courses")
     code = models.SlugField(_("code"), max_length=60)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     title_es = models.CharField(_("title (Spanish)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
     provider_es = models.CharField(_("provider (Spanish)"), max_length=200)

@@ -5,7 +5,12 @@ from django.utils.translation import get_language
 from capacita.agenda.calendar import programme_calendar
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone
-from capacita.permissions import can_view_programme, visible_programmes
+from capacita.permissions import (
+    can_see_nominations,
+    can_view_programme,
+    is_manager,
+    visible_programmes,
+)
 
 from .models import Programme
 
@@ -42,6 +47,8 @@ def programme_detail(request, slug):
         "structure": programme.structure.all(),
         "profiles": programme.profiles.all(),
         "courses": programme.courses.all(),
+        "can_see_nominations": can_see_nominations(request.user, programme),
+        "is_manager": is_manager(request.user, programme),
     }
     return render(request, "programmes/programme_detail.html", context)
 

@@ -350,6 +350,13 @@ def test_it_names_every_missing_column_in_the_users_language():
     assert "%(" not in message
 
 
+def test_the_message_is_in_the_active_language():
+    with translation.override("es"), pytest.raises(SheetError) as raised:
+        read(csv_bytes(["Nombre", "Correo"], ["Ana", "a@b.org"]))
+    assert "apellido(s)" in raised.value.message
+    assert "surname(s)" not in raised.value.message
+
+
 def test_it_says_when_one_column_holds_whole_names():
     message = refusal(csv_bytes(["Nombre completo", *HEADER_ES[2:]], ["Ana Pérez", *ANA[2:]]))
     assert "“Nombre completo”" in message
