@@ -103,3 +103,30 @@ def can_change_nomination(user, nomination) -> bool:
 def can_manage_people(user, programme: Programme) -> bool:
     """Naming focal points and registering observers."""
     return is_manager(user, programme)
+
+
+def can_manage_attendance(user, programme: Programme) -> bool:
+    """Importing meeting and completion reports, matching rows, correcting by hand."""
+    return is_manager(user, programme)
+
+
+def can_see_board(user, programme: Programme) -> bool:
+    """The board of participants × activities: managers (all), focal points (their country)."""
+    return is_manager(user, programme) or bool(focal_point_countries(user, programme))
+
+
+def board_countries(user, programme: Programme) -> set[int] | None:
+    """The countries whose participants `user` may follow; None means every country."""
+    if is_manager(user, programme):
+        return None
+    return focal_point_countries(user, programme)
+
+
+def can_follow_participant(user, programme: Programme, participant) -> bool:
+    """A participant's progress: their own, their focal point's, the managers'."""
+    if user.is_authenticated and user.pk == participant.pk:
+        return True
+    countries = board_countries(user, programme)
+    if countries is None:
+        return True
+    return participant.country_id in countries

@@ -60,6 +60,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="+",
     )
+    wants_reminders = models.BooleanField(
+        _("e-mail reminders"),
+        default=True,
+        help_text=_("Reminders the day before each session and before course deadlines."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

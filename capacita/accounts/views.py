@@ -14,6 +14,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(
-            self.request, _("Your password is set. Log in with your e-mail address and it.")
+            self.request,
+            _("Your password is set. Log in with your e-mail address and your new password."),
         )
         return response

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Person, Programme
+from capacita.storage import private_storage
 
 
 class VirtualSession(BilingualMixin):
@@ -17,6 +18,13 @@ class VirtualSession(BilingualMixin):
     ends_at = models.DateTimeField(_("ends at"))
     meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
     recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
+    recording_file = models.FileField(
+        _("recording file"),
+        upload_to="recordings/%Y/",
+        storage=private_storage,
+        blank=True,
+        help_text=_("Served only to registered people, through links that expire."),
+    )
     interpretation = models.CharField(
         _("interpretation languages"),
         max_length=40,
@@ -129,3 +137,23 @@ class AgendaParticipant(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
+
+
+class Slides(models.Model):
+    """A speaker's slides (PDF or PowerPoint) for an agenda item, for registered people."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="slides")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="slides/%Y/", storage=private_storage)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slides")
+        verbose_name_plural = _("slides")
+        ordering = ["item", "uploaded_at"]
+
+    def __str__(self):
+        return self.title

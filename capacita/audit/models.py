@@ -17,6 +17,11 @@ class AuditEvent(models.Model):
         NOMINATION_REINSTATED = "nomination.reinstated", _("nomination back from the reserve list")
         ROLE_GRANTED = "role.granted", _("role granted")
         INVITATION_SENT = "invitation.sent", _("invitation queued")
+        ATTENDANCE_IMPORTED = "attendance.imported", _("meeting report imported")
+        ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")
+        ATTENDANCE_CORRECTED = "attendance.corrected", _("attendance corrected by hand")
+        COMPLETION_IMPORTED = "completion.imported", _("completion report imported")
+        COMPLETION_MARKED = "completion.marked", _("course completion marked by hand")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

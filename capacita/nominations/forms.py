@@ -79,7 +79,7 @@ class NominationForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Your country's list (XLSX or CSV)"),
+        label=_("The country's list (XLSX or CSV)"),
         help_text=_("The templates above have the columns ready."),
     )
 

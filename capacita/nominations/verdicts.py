@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Gender, Nomination
 
@@ -233,7 +234,12 @@ def check_rows(programme, country, rows, default_language: str = "es") -> list[R
         if len(numbers) > 1:
             others = ", ".join(str(n) for n in numbers if n != verdict.number)
             verdict.refuse(
-                _("the same e-mail is also on row(s) %(rows)s of this file") % {"rows": others}
+                ngettext(
+                    "the same e-mail is also on row %(rows)s of this file",
+                    "the same e-mail is also on rows %(rows)s of this file",
+                    len(numbers) - 1,
+                )
+                % {"rows": others}
             )
 
     existing = {

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from capacita import permissions
@@ -97,7 +98,7 @@ def country_list(request, slug, code):
             if nomination.status == Nomination.Status.RESERVE:
                 messages.warning(
                     request,
-                    _("%(name)s is on the reserve list: your country's places are taken.")
+                    _("%(name)s is on the reserve list: the country's places are taken.")
                     % {"name": nomination.full_name},
                 )
             else:
@@ -299,7 +300,12 @@ def decide(request, slug):
     else:
         messages.success(
             request,
-            _("Decision recorded for %(count)s nomination(s).") % {"count": len(chosen)},
+            ngettext(
+                "Decision recorded for %(count)s nomination.",
+                "Decision recorded for %(count)s nominations.",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
         )
     return redirect(back)
 

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,12 @@ class Programme(BilingualMixin):
         help_text=_("Language codes separated by commas, e.g. es,en."),
     )
     is_published = models.BooleanField(_("published"), default=True)
+    attendance_threshold = models.PositiveSmallIntegerField(
+        _("attendance threshold (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The share of a session's scheduled time a person must attend."),
+    )
     countries = models.ManyToManyField(
         Country, through="MemberCountry", related_name="programmes", verbose_name=_("countries")
     )
@@ -152,7 +159,7 @@ class Organiser(BilingualMixin):
     acronym_en = models.CharField(_("acronym (English)"), max_length=20, blank=True)
     role_es = models.TextField(_("role (Spanish)"), blank=True)
     role_en = models.TextField(_("role (English)"), blank=True)
-    url = models.URLField(_("web site"), blank=True)
+    url = models.URLField(_("website"), blank=True)
 
     name = Bilingual("name")
     acronym = Bilingual("acronym")
@@ -242,8 +249,8 @@ class Person(BilingualMixin):
     organisation = Bilingual("organisation")
 
     class Meta:
-        verbose_name = _("named person")
-        verbose_name_plural = _("named people")
+        verbose_name = _("person in the agenda")
+        verbose_name_plural = _("people in the agenda")
         ordering = ["programme", "name_es"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "key"], name="unique_person_key")
@@ -326,4 +333,4 @@ class Membership(models.Model):
 
     def clean(self):
         if self.role == Role.FOCAL_POINT and not self.country_id:
-            raise ValidationError({"country": _("A focal point represents one country.")})
+            raise ValidationError({"country": _("Choose the country this focal point represents.")})

@@ -412,7 +412,8 @@ def check_programme(data: Any) -> ProgrammeSpec:
                     if not isinstance(key, str) or key not in known_people:
                         c.error(
                             part_place,
-                            _("“%(value)s” is not the key of anyone under people") % {"value": key},
+                            _("“%(value)s” is not the key of any entry under people")
+                            % {"value": key},
                         )
                         continue
                     if key in [known for known, _tbc in parts[role]]:

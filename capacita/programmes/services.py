@@ -34,7 +34,7 @@ def grant_role(
     """Give a person a role in the programme, creating their account if needed, and queue
     their invitation. Focal points represent one country; observers an organisation."""
     if role == Role.FOCAL_POINT and country is None:
-        raise RoleError(_("A focal point represents one country."))
+        raise RoleError(_("Choose the country this focal point represents."))
     User = get_user_model()
     email = email.strip().lower()
     with transaction.atomic():

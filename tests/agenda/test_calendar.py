@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-import pytest
-from django.utils import translation
 from icalendar import Calendar
 
 from capacita.demo import DEMO_PROGRAMME_FILE
@@ -112,22 +110,10 @@ def test_the_calendar_description_marks_people_to_be_confirmed(client, programme
     assert "Interpretation: es, en" in session_2
 
 
-def in_spanish(msgid: str) -> str:
-    with translation.override("es"):
-        return translation.gettext(msgid)
-
-
-@pytest.mark.xfail(
-    in_spanish("Facilitator") == "Facilitator",
-    strict=True,
-    reason="the Spanish calendar's labels stay in English: capacita/locale has no Spanish "
-    "translation, and capacita/agenda/calendar.py calls _('Speaker') and _('Facilitator') "
-    "inside f-strings, which makemessages (xgettext 0.21) does not extract",
-)
 def test_the_spanish_calendar_labels_are_in_spanish(client, programme):
     first, *_rest = sorted(events(download(client, "es")), key=lambda e: str(e["UID"]))
     description = str(first["DESCRIPTION"])
-    assert f"{in_spanish('Facilitator')}: Luis Alonso Serrano" in description
+    assert "Persona facilitadora: Luis Alonso Serrano" in description
     assert "Facilitator:" not in description
     assert "Agenda (times in" not in description
 

@@ -29,7 +29,7 @@ def log_in(page, email):
 
 
 def upload(page, name, text):
-    page.get_by_label("Your country's list (XLSX or CSV)").set_input_files(
+    page.get_by_label("The country's list (XLSX or CSV)").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode("cp1252")}]
     )
     page.get_by_role("button", name="Check the file").click()
@@ -50,10 +50,10 @@ def test_a_focal_point_uploads_a_list_and_the_accepted_nominee_is_invited(
     expect(page.locator("#ignored-columns")).to_contain_text("Observaciones")
     expect(page.locator("#row-3")).to_contain_text("institution is missing")
     expect(page.locator("#row-4")).to_contain_text("is not a valid e-mail address")
-    expect(page.locator("#row-5")).to_contain_text("also on row(s) 2")
+    expect(page.locator("#row-5")).to_contain_text("also on row 2")
     expect(page.get_by_role("button", name="Confirm and save the list")).to_have_count(0)
 
-    page.get_by_role("link", name="Back to your list").click()
+    page.get_by_role("link", name="Back to the list", exact=True).click()
     expect(page.locator("table.nominations")).not_to_contain_text("Peña Ejemplo")
 
     upload(page, "guatemala-corrected.csv", CORRECTED)
@@ -70,7 +70,7 @@ def test_a_focal_point_uploads_a_list_and_the_accepted_nominee_is_invited(
     page.get_by_label("Choose Carla Ibáñez Demo").check()
     page.get_by_label("Decision").select_option("accept")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.locator(".messages")).to_contain_text("Decision recorded for 1 nomination")
+    expect(page.locator(".messages")).to_contain_text("Decision recorded for 1 nomination.")
     expect(page.locator("tr", has_text="carla@example.org")).to_contain_text("Accepted")
 
     run_worker()

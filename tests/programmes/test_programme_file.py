@@ -484,7 +484,8 @@ def test_it_rejects_a_speaker_who_is_not_under_people(mistakes):
         data["sessions"][0]["items"][1]["speakers"][1] = "rodrigo-ramirez"
 
     assert mistakes(change) == [
-        "sessions[1].items[2].speakers[2]: “rodrigo-ramirez” is not the key of anyone under people"
+        "sessions[1].items[2].speakers[2]: "
+        "“rodrigo-ramirez” is not the key of any entry under people"
     ]
 
 
@@ -493,7 +494,7 @@ def test_it_rejects_a_to_be_confirmed_facilitator_who_is_not_under_people(mistak
         data["sessions"][1]["items"][3]["facilitators"][0]["person"] = "nobody"
 
     assert mistakes(change) == [
-        "sessions[2].items[4].facilitators[1]: “nobody” is not the key of anyone under people"
+        "sessions[2].items[4].facilitators[1]: “nobody” is not the key of any entry under people"
     ]
 
 

@@ -35,15 +35,6 @@ def in_spanish(msgid: str) -> str:
         return translation.gettext(msgid)
 
 
-def untranslated(msgid: str, what: str):
-    """Strict xfail while the Spanish catalogue lacks `msgid` (capacita/locale had none)."""
-    return pytest.mark.xfail(
-        in_spanish(msgid) == msgid,
-        strict=True,
-        reason=f"no Spanish translation in capacita/locale: {what} stays in English on /es/",
-    )
-
-
 ROLES = ["anonymous", "outsider", *[role.value for role in Role], "superuser"]
 
 
@@ -137,10 +128,9 @@ def test_the_detail_page_in_english_shows_the_english_texts(client, programme):
         assert text not in content, text
 
 
-@untranslated("Show times in", "the interface of the programme page")
 def test_the_detail_page_in_spanish_has_its_interface_in_spanish(client, programme):
     content = page(client, DETAIL.format(lang="es"))
-    assert f"{in_spanish('Show times in')}</label>" in html.unescape(content)
+    assert "Mostrar las horas en</label>" in html.unescape(content)
     assert "Show times in" not in content
     assert "Virtual session 1:" not in content
     assert "Times are shown in the programme" not in content
@@ -245,7 +235,6 @@ def test_an_unknown_tz_answers_200_with_a_clear_message(client, programme):
     assert "Traceback" not in content
 
 
-@untranslated(ZONE_MESSAGE, "the message about an unknown zone")
 def test_an_unknown_tz_gets_its_message_in_spanish_on_the_spanish_page(client, programme):
     content = page(client, DETAIL.format(lang="es") + "?tz=Not/AZone")
     message = html.unescape(re.search(r'id="zone-error">(.*?)</p>', content, re.S).group(1))
@@ -254,6 +243,7 @@ def test_an_unknown_tz_gets_its_message_in_spanish_on_the_spanish_page(client, p
         "fallback": "America/Mexico_City",
     }
     assert "is not a time zone we know" not in message
+    assert "“Not/AZone” no es una zona horaria conocida" in message
 
 
 def test_an_unknown_tz_is_escaped_in_the_message(client, programme):
@@ -296,12 +286,9 @@ def test_an_unknown_programme_gives_the_english_404_page(client, db):
     assert "<h1>Page not found</h1>" in content
 
 
-@untranslated(
-    "The page you asked for does not exist, or you may not see it.", "the 404 explanation"
-)
 def test_the_spanish_404_page_explains_in_spanish(client, db):
     content = html.unescape(page(client, "/es/programmes/no-such-programme/", status=404))
-    assert in_spanish("The page you asked for does not exist, or you may not see it.") in content
+    assert "La página solicitada no existe" in content
     assert "The page you asked for does not exist" not in content
 
 
