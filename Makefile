@@ -32,6 +32,11 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+# Benchmarks print their figures and ratios; they are not tests and assert no timing.
+bench: install
+	@status=0; for script in bench/bench_*.py; do echo "== $$script"; \
+	  $(BIN)/python $$script || status=1; done; exit $$status
+
 lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

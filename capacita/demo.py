@@ -59,7 +59,13 @@ def managers_group() -> Group:
     group.permissions.set(
         Permission.objects.filter(content_type__app_label__in=["programmes", "agenda"])
         | Permission.objects.filter(
-            content_type__app_label__in=["nominations", "audit", "emails"],
+            content_type__app_label__in=[
+                "nominations",
+                "audit",
+                "emails",
+                "attendance",
+                "completions",
+            ],
             codename__startswith="view_",
         )
     )

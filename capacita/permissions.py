@@ -122,11 +122,13 @@ def board_countries(user, programme: Programme) -> set[int] | None:
     return focal_point_countries(user, programme)
 
 
-def can_follow_participant(user, programme: Programme, participant) -> bool:
+def can_follow_participant(user, programme: Programme, membership: Membership) -> bool:
     """A participant's progress: their own, their focal point's, the managers'."""
-    if user.is_authenticated and user.pk == participant.pk:
+    if not user.is_authenticated:
+        return False
+    if user.pk == membership.user_id:
         return True
+    if not can_see_board(user, programme):
+        return False
     countries = board_countries(user, programme)
-    if countries is None:
-        return True
-    return participant.country_id in countries
+    return countries is None or membership.country_id in countries

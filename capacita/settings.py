@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "capacita.emails",
     "capacita.audit",
     "capacita.nominations",
+    "capacita.attendance",
+    "capacita.completions",
+    "capacita.progress",
 ]
 
 MIDDLEWARE = [
@@ -130,10 +133,6 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 PRIVATE_LINK_SECONDS = int(os.environ.get("PRIVATE_LINK_SECONDS", "3600"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

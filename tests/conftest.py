@@ -18,6 +18,8 @@ def _test_settings(settings, tmp_path):
     # A fast hasher: the tests create accounts by the dozen and check no password strength.
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.STATIC_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # The manifest storage of production needs `collectstatic`; tests read the sources.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -49,7 +49,14 @@ def admin_model_urls(view: str):
 
 EDITABLE_IN_ADMIN = ("programmes", "agenda")
 # Changed only through the pages that record each decision; the admin only shows them.
-READ_ONLY_IN_ADMIN = ("nominations", "audit", "emails", "django_tasks_database")
+READ_ONLY_IN_ADMIN = (
+    "nominations",
+    "audit",
+    "emails",
+    "attendance",
+    "completions",
+    "django_tasks_database",
+)
 
 
 def admin_expected_for(url: str) -> dict[str, int]:
@@ -91,10 +98,48 @@ def mexican_upload(programme):
     return upload.pk
 
 
-NOMINATIONS = "/es/programmes/crm-2021/nominations"
+PROGRAMME = "/es/programmes/crm-2021"
+NOMINATIONS = f"{PROGRAMME}/nominations"
 MANAGERS_ONLY = answers(403, anonymous=302, manager=200, superuser=200)
 # The demo's focal point represents Mexico.
 MEXICO = answers(403, anonymous=302, manager=200, superuser=200, focal_point=200)
+
+MANAGERS_POST = answers(403, anonymous=302, manager=302, superuser=302)
+REGISTERED = answers(
+    403,
+    anonymous=302,
+    manager=200,
+    superuser=200,
+    participant=200,
+    facilitator=200,
+    observer=200,
+)
+REGISTERED_REDIRECT = {role: 302 if code == 200 else code for role, code in REGISTERED.items()}
+BOARD = answers(403, anonymous=302, manager=200, superuser=200, focal_point=200)
+
+
+def session_with_recording(programme):
+    from capacita.agenda.models import VirtualSession
+
+    VirtualSession.objects.filter(programme=programme, number=1).update(
+        recording_url="https://recordings.example.org/crm-2021/1"
+    )
+    return [f"{PROGRAMME}/sessions/1/recording/"]
+
+
+def demo_participant():
+    return User.objects.get(email="participant.mx@example.org")
+
+
+def demo_slides():
+    from django.core.files.base import ContentFile
+
+    from capacita.agenda.models import AgendaItem, Slides
+
+    slides = Slides(item=AgendaItem.objects.filter(kind="presentation").first(), title="Demo")
+    slides.file.save("demo.pdf", ContentFile(b"%PDF-1.4 demo"), save=True)
+    return slides
+
 
 # Pattern name (fnmatch patterns allowed) → its row.
 MATRIX: dict[str, Row] = {
@@ -145,6 +190,52 @@ MATRIX: dict[str, Row] = {
         lambda p: ["/es/programmes/crm-2021/focal-points/"], MANAGERS_ONLY
     ),
     "nominations:observers": Row(lambda p: ["/es/programmes/crm-2021/observers/"], MANAGERS_ONLY),
+    "attendance:overview": Row(lambda p: [f"{PROGRAMME}/attendance/"], MANAGERS_ONLY),
+    "attendance:session": Row(lambda p: [f"{PROGRAMME}/sessions/1/attendance/"], MANAGERS_ONLY),
+    "attendance:upload": Row(
+        lambda p: [f"{PROGRAMME}/sessions/1/attendance/upload/"], MANAGERS_POST, method="post"
+    ),
+    "attendance:match": Row(
+        lambda p: [f"{PROGRAMME}/sessions/1/attendance/match/"], MANAGERS_POST, method="post"
+    ),
+    "attendance:mark": Row(
+        lambda p: [f"{PROGRAMME}/sessions/1/attendance/mark/"], MANAGERS_POST, method="post"
+    ),
+    "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
+    "completions:moodle_users": Row(
+        lambda p: [f"{PROGRAMME}/courses/moodle-users.csv"], MANAGERS_ONLY
+    ),
+    "completions:course": Row(lambda p: [f"{PROGRAMME}/courses/migration-trends/"], MANAGERS_ONLY),
+    "completions:upload": Row(
+        lambda p: [f"{PROGRAMME}/courses/migration-trends/upload/"],
+        MANAGERS_POST,
+        method="post",
+    ),
+    "completions:mark": Row(
+        lambda p: [f"{PROGRAMME}/courses/migration-trends/mark/"],
+        MANAGERS_POST,
+        method="post",
+    ),
+    # A registered person's own page: participants, observers, facilitators, managers.
+    "progress:mine": Row(lambda p: [f"{PROGRAMME}/me/"], REGISTERED),
+    "progress:reminders": Row(
+        lambda p: [f"{PROGRAMME}/me/reminders/"],
+        {**REGISTERED, **{r: 302 for r, code in REGISTERED.items() if code == 200}},
+        method="post",
+    ),
+    "progress:board": Row(lambda p: [f"{PROGRAMME}/board/"], BOARD),
+    "progress:export": Row(lambda p: [f"{PROGRAMME}/board.xlsx", f"{PROGRAMME}/board.csv"], BOARD),
+    # The demo participant is Mexican: the focal point of Mexico follows them.
+    "progress:participant": Row(
+        lambda p: [f"{PROGRAMME}/participants/{demo_participant().pk}/"],
+        {**BOARD, "participant": 200},
+    ),
+    "agenda:recording": Row(session_with_recording, REGISTERED_REDIRECT),
+    "agenda:slides": Row(
+        lambda p: [f"{PROGRAMME}/slides/{demo_slides().pk}/"], REGISTERED_REDIRECT
+    ),
+    # A link made for nobody in particular opens nothing for anyone.
+    "files:open": Row(lambda p: ["/es/files/not-a-signed-link/"], answers(403, anonymous=302)),
     "accounts:logout": Row(lambda p: ["/es/accounts/logout/"], answers(302), method="post"),
     "admin:index": Row(lambda p: ["/es/admin/"], answers(302, manager=200, superuser=200)),
     "admin:login": Row(lambda p: ["/es/admin/login/"], answers(200, manager=302, superuser=302)),

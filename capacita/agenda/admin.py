@@ -5,7 +5,7 @@ from capacita.admin_scoping import ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 from capacita.permissions import managed_programmes
 
-from .models import AgendaItem, AgendaParticipant, VirtualSession
+from .models import AgendaItem, AgendaParticipant, Slides, VirtualSession
 
 
 class AgendaItemInline(admin.StackedInline):
@@ -26,9 +26,15 @@ class VirtualSessionAdmin(ProgrammeScopedAdmin):
     fieldsets = (
         (None, {"fields": (("programme", "number"), ("starts_at", "ends_at"), "interpretation")}),
         (_("Texts (Spanish | English)"), {"fields": bilingual_fieldset_row("title")}),
-        (_("Links"), {"fields": ("meeting_url", "recording_url")}),
+        (_("Links"), {"fields": ("meeting_url", "recording_url", "recording_file")}),
     )
     inlines = (AgendaItemInline,)
+
+
+class SlidesInline(admin.TabularInline):
+    model = Slides
+    extra = 0
+    fields = ("title", "file")
 
 
 class AgendaParticipantInline(admin.TabularInline):
@@ -60,7 +66,7 @@ class AgendaItemAdmin(ProgrammeScopedAdmin):
             {"fields": bilingual_fieldset_row("title", "description")},
         ),
     )
-    inlines = (AgendaParticipantInline,)
+    inlines = (AgendaParticipantInline, SlidesInline)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "session" and not request.user.is_superuser:

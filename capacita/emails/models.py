@@ -25,6 +25,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment = models.BinaryField(_("attachment content"), blank=True, default=b"")
     programme = models.ForeignKey(
         "programmes.Programme",
         verbose_name=_("programme"),

@@ -20,6 +20,7 @@ def queue_email(
     body_html: str = "",
     programme=None,
     user=None,
+    attachment: tuple[str, bytes, str] | None = None,
 ) -> OutgoingEmail:
     """Record an e-mail to `to` and have the background worker deliver it.
 
@@ -36,8 +37,10 @@ def queue_email(
 
     `body_text` is the plain-text body, `body_html` an optional HTML alternative; both are
     already rendered in `language` ("es" or "en"). `kind` names what the e-mail is for
-    ("invitation", "reminder", ...). A bad address or language raises ValidationError.
+    ("invitation", "reminder", ...). `attachment` is (file name, content, MIME type), e.g.
+    a calendar file. A bad address or language raises ValidationError.
     """
+    name, content, mimetype = attachment or ("", b"", "")
     email = OutgoingEmail(
         to=to,
         # A header holds one line: line breaks in a subject would make the send fail.
@@ -48,8 +51,11 @@ def queue_email(
         language=language,
         programme=programme,
         user=user,
+        attachment_name=name,
+        attachment=content,
+        attachment_type=mimetype,
     )
-    email.full_clean(exclude=["programme", "user"])
+    email.full_clean(exclude=["programme", "user", "attachment"])
     email.save()
     # Robust: the caller's work is committed by then, and its request should not fail
     # because the queue could not be written (Django logs the error).

@@ -76,6 +76,8 @@ def _send(email: OutgoingEmail) -> None:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name:
+        message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
     if not message.send():
         raise RuntimeError("the e-mail backend sent nothing")
 

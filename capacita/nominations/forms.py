@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from capacita.accounts.models import Language
 
 from .models import Gender, Nomination
+from .spreadsheets import clean
 
 OTHER = "other"
 
@@ -45,7 +46,11 @@ class NominationForm(forms.Form):
         return data
 
     def values(self) -> dict[str, str]:
-        data = self.cleaned_data
+        """The form's answers as the text of one row of a list, cleaned like a file's cells."""
+        data = {
+            name: clean(value) if isinstance(value, str) else value
+            for name, value in self.cleaned_data.items()
+        }
         profile = data.get("profile") or ""
         if profile == OTHER:
             profile = f"{OTHER}: {data.get('profile_other', '').strip()}"

@@ -80,7 +80,7 @@ def import_nominations(
                 country=country,
                 status=Status.SUBMITTED if verdict.outcome == RowVerdict.NEW else Status.RESERVE,
                 submitted_by=actor if actor and actor.is_authenticated else None,
-                **vars(verdict.candidate),
+                **verdict.candidate.fields(),
             )
             for verdict in result.verdicts
             if verdict.outcome in (RowVerdict.NEW, RowVerdict.RESERVE)
@@ -148,13 +148,13 @@ def update_nomination(nomination: Nomination, values: dict[str, str], *, actor) 
     if verdict.refused:
         raise NominationError("; ".join(verdict.reasons))
     with transaction.atomic():
-        before = {name: getattr(nomination, name) for name in vars(verdict.candidate)}
-        for name, value in vars(verdict.candidate).items():
+        before = {name: getattr(nomination, name) for name in verdict.candidate.fields()}
+        for name, value in verdict.candidate.fields().items():
             setattr(nomination, name, value)
         nomination.save()
         changed = {
             name: [before[name], value]
-            for name, value in vars(verdict.candidate).items()
+            for name, value in verdict.candidate.fields().items()
             if before[name] != value
         }
         audit_record(
@@ -226,21 +226,23 @@ def accept_nominations(
         over = set()
         for (programme, country), group in by_country.items():
             _lock_country(programme, country)
-            after = accepted_count(programme, country) + len(group)
-            if after > quota_of(programme, country):
-                if not override_quota:
-                    raise NominationError(
-                        _(
-                            "Accepting them would put %(country)s at %(count)s accepted for "
-                            "%(quota)s places. To accept over the quota, say why."
-                        )
-                        % {
-                            "country": country.name,
-                            "count": after,
-                            "quota": quota_of(programme, country),
-                        }
+            before = accepted_count(programme, country)
+            after = before + len(group)
+            free = max(quota_of(programme, country) - before, 0)
+            # Only those past the last free place are accepted over the quota.
+            over.update(nomination.pk for nomination in group[free:])
+            if after > quota_of(programme, country) and not override_quota:
+                raise NominationError(
+                    _(
+                        "Accepting them would put %(country)s at %(count)s accepted for "
+                        "%(quota)s places. To accept over the quota, say why."
                     )
-                over.add(country.pk)
+                    % {
+                        "country": country.name,
+                        "count": after,
+                        "quota": quota_of(programme, country),
+                    }
+                )
         for nomination in nominations:
             user = _account_for(nomination)
             Membership.objects.get_or_create(
@@ -256,7 +258,7 @@ def accept_nominations(
                 reason,
                 Action.NOMINATION_ACCEPTED,
                 user=user,
-                over_quota=nomination.country_id in over,
+                over_quota=nomination.pk in over,
             )
             send_invitation(user, nomination.programme, Role.PARTICIPANT)
     return nominations

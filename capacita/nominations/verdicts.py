@@ -7,6 +7,7 @@ exactly so) or refused (with every reason). It saves nothing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -47,7 +48,8 @@ def normalise(text: str) -> str:
     """Lower case, no accents, single spaces: how free-text values are compared."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(text.lower().replace("/", " ").replace("-", " ").split())
+    # Punctuation separates words: “Otro: analista” compares as “otro analista”.
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
 GENDER_WORDS = {
@@ -83,24 +85,27 @@ class Candidate:
     profile_other: str = ""
     gender: str = ""
     language: str = "es"
+    # The optional fields the row filled in (profile, gender, language).
+    given: set = field(default_factory=set)
 
     def same_as(self, nomination: Nomination) -> bool:
+        """True when the row says nothing new: its required fields, and the optional ones
+        it fills in, are those of `nomination`."""
+        names = ["first_name", "last_name", "position", "institution"]
+        if "profile" in self.given:
+            names += ["profile_id", "profile_other"]
+        if "gender" in self.given:
+            names.append("gender")
+        if "language" in self.given:
+            names.append("language")
         return (
-            all(
-                getattr(self, name) == getattr(nomination, name)
-                for name in (
-                    "first_name",
-                    "last_name",
-                    "position",
-                    "institution",
-                    "profile_id",
-                    "profile_other",
-                    "gender",
-                    "language",
-                )
-            )
+            all(getattr(self, name) == getattr(nomination, name) for name in names)
             and self.email.lower() == nomination.email.lower()
         )
+
+    def fields(self) -> dict:
+        """The values to save on a nomination."""
+        return {name: value for name, value in vars(self).items() if name != "given"}
 
 
 @dataclass
@@ -173,6 +178,9 @@ def candidate_from(values: dict[str, str], profiles: ProfileResolver, verdict: R
             verdict.refuse(
                 _("“%(value)s” is not a valid e-mail address") % {"value": candidate.email}
             )
+    candidate.given = {
+        name for name in ("profile", "gender", "language") if (values.get(name) or "").strip()
+    }
     profile_text = (values.get("profile") or "").strip()
     candidate.profile_id, candidate.profile_other, known = profiles.resolve(profile_text)
     if not known:

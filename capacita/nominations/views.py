@@ -1,6 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +8,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from capacita import permissions
+from capacita.access import allow as _allow
+from capacita.access import guarded as _guarded
 from capacita.programmes.models import Country, MemberCountry, Programme, Role
 from capacita.programmes.services import RoleError, grant_role, people_with_role
 
@@ -18,31 +18,6 @@ from .forms import DecisionForm, NominationForm, PersonRoleForm, UploadForm
 from .models import Nomination, NominationUpload
 from .selectors import country_nominations, counts_by_country
 from .spreadsheets import MAX_BYTES, SheetError, nomination_template, read_nomination_sheet
-
-
-class _LoginRequired(Exception):
-    pass
-
-
-def _allow(request, allowed: bool) -> None:
-    if not allowed:
-        if not request.user.is_authenticated:
-            raise _LoginRequired
-        raise PermissionDenied
-
-
-def _guarded(view):
-    """Anonymous visitors go to the login page; others without permission get 403."""
-
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 def _programme(slug) -> Programme:

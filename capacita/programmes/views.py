@@ -9,6 +9,7 @@ from capacita.permissions import (
     can_see_nominations,
     can_view_programme,
     is_manager,
+    is_registered,
     visible_programmes,
 )
 
@@ -49,6 +50,7 @@ def programme_detail(request, slug):
         "courses": programme.courses.all(),
         "can_see_nominations": can_see_nominations(request.user, programme),
         "is_manager": is_manager(request.user, programme),
+        "is_registered": is_registered(request.user, programme),
     }
     return render(request, "programmes/programme_detail.html", context)
 

@@ -1,0 +1,96 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from capacita.zones import validate_time_zone
+
+from .models import AttendanceRecord
+
+# Zoom's participants report for a 1,000-person meeting with many reconnections is a few
+# MB; 100,000 rows are about 10 MB.
+MAX_BYTES = 30 * 2**20
+
+
+def zone_choices(programme) -> list[tuple[str, str]]:
+    """The programme's zone first, then its member countries' zones, each once, labelled
+    with the countries that use it."""
+    countries: dict[str, list[str]] = {}
+    for member in programme.member_countries.select_related("country"):
+        countries.setdefault(member.country.time_zone, []).append(str(member.country.name))
+    zones = [programme.time_zone, *sorted(zone for zone in countries if zone)]
+    choices = []
+    for zone in dict.fromkeys(zones):
+        names = ", ".join(sorted(countries.get(zone, [])))
+        if zone == programme.time_zone:
+            label = _("%(zone)s (the programme's zone)") % {"zone": zone}
+            if names:
+                label = f"{label} — {names}"
+        else:
+            label = f"{zone} — {names}" if names else zone
+        choices.append((zone, label))
+    return choices
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Zoom participants report (CSV)"),
+        help_text=_(
+            "In Zoom: Reports › Usage, the meeting's Participants, “Show unique users” "
+            "unticked, then Export (with or without the meeting data)."
+        ),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of the Zoom account that exported it"),
+        help_text=_("Zoom writes the times in the zone of the account's settings."),
+    )
+    other_time_zone = forms.CharField(
+        label=_("Another time zone"),
+        required=False,
+        max_length=64,
+        help_text=_("Only if it is none of the above: a name such as America/Guatemala."),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("time_zone", programme.time_zone)
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = zone_choices(programme)
+
+    def clean_other_time_zone(self):
+        value = self.cleaned_data.get("other_time_zone", "").strip()
+        if value:
+            validate_time_zone(value)
+        return value
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is too large: at most %(size)s MB."),
+                params={"size": MAX_BYTES // 2**20},
+            )
+        return file
+
+    @property
+    def zone(self) -> str:
+        return self.cleaned_data.get("other_time_zone") or self.cleaned_data["time_zone"]
+
+
+class MatchForm(forms.Form):
+    """Who the rows of one name and e-mail are."""
+
+    meeting_name = forms.CharField(widget=forms.HiddenInput, max_length=300, required=False)
+    meeting_email = forms.CharField(widget=forms.HiddenInput, max_length=254, required=False)
+    user = forms.TypedChoiceField(label=_("Person"), coerce=int)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "—"), *people]
+
+
+class MarkForm(forms.Form):
+    """One person's attendance, marked by hand."""
+
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=AttendanceRecord.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

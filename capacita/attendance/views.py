@@ -1,0 +1,227 @@
+"""The managers' attendance pages: thin views over `services` and `selectors`."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from capacita import permissions
+from capacita.access import allow as _allow
+from capacita.access import guarded as _guarded
+from capacita.agenda.models import VirtualSession
+from capacita.programmes.models import Programme
+
+from . import services
+from .forms import MarkForm, MatchForm, UploadForm
+from .matching import counted_people
+from .models import AttendanceRecord
+from .selectors import programme_counts, session_sheet, user_by_pk
+from .zoom import ReportError
+
+
+def _programme(request, slug) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, permissions.can_manage_attendance(request.user, programme))
+    return programme
+
+
+def _session(programme, number) -> VirtualSession:
+    session = get_object_or_404(VirtualSession, programme=programme, number=number)
+    session.programme = programme  # one query fewer for every use of session.programme
+    return session
+
+
+def _back(session, anchor: str = ""):
+    url = reverse(
+        "attendance:session",
+        kwargs={"slug": session.programme.slug, "number": session.number},
+    )
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@_guarded
+def overview(request, slug):
+    """Each session with its counts: present, absent, excused, rows matched to nobody."""
+    programme = _programme(request, slug)
+    return render(
+        request,
+        "attendance/overview.html",
+        {"programme": programme, "rows": programme_counts(programme)},
+    )
+
+
+@_guarded
+def session(request, slug, number):
+    """A session's attendance: each person's minutes, the reports' verdict and the final
+    status; the rows matched to nobody; the upload form; a hand-marking form per person."""
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    sheet = session_sheet(session)
+    people = [
+        (
+            line,
+            MarkForm(
+                auto_id=f"id_mark_{line.user.pk}_%s",
+                initial={
+                    "user": line.user.pk,
+                    "status": line.record.status
+                    if line.record
+                    else AttendanceRecord.Status.PRESENT,
+                },
+            ),
+        )
+        for line in sheet.people
+    ]
+    unmatched = [
+        (
+            group,
+            MatchForm(
+                auto_id=f"id_match_{index}_%s",
+                people=sheet.choices,
+                initial={"meeting_name": group.name, "meeting_email": group.email},
+            ),
+        )
+        for index, group in enumerate(sheet.unmatched)
+    ]
+    return render(
+        request,
+        "attendance/session.html",
+        {
+            "programme": programme,
+            "session": session,
+            "sheet": sheet,
+            "people": people,
+            "unmatched": unmatched,
+            "upload_form": UploadForm(programme=programme),
+        },
+    )
+
+
+@_guarded
+@require_POST
+def upload(request, slug, number):
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    form = UploadForm(request.POST, request.FILES, programme=programme)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(session, "upload-title")
+    file = form.cleaned_data["file"]
+    try:
+        outcome = services.import_meeting_report(
+            session, file.name, file.read(), form.zone, actor=request.user
+        )
+    except ReportError as error:
+        messages.error(request, error.message)
+        for problem in error.problems:
+            messages.error(request, problem)
+        return _back(session, "upload-title")
+    if outcome.already_imported:
+        messages.info(
+            request,
+            _(
+                "This report was already imported for this session (as “%(file)s”, times in "
+                "%(zone)s): nothing changed."
+            )
+            % {"file": outcome.report.filename, "zone": outcome.report.time_zone},
+        )
+        return _back(session)
+    messages.success(
+        request,
+        _(
+            "Report imported: %(rows)s rows, %(matched)s matched to participants, "
+            "%(unmatched)s to nobody yet. Now %(present)s present, %(absent)s absent, "
+            "%(excused)s excused."
+        )
+        % {
+            "rows": outcome.row_count,
+            "matched": outcome.matched_rows,
+            "unmatched": outcome.unmatched_rows,
+            "present": outcome.count(AttendanceRecord.Status.PRESENT),
+            "absent": outcome.count(AttendanceRecord.Status.ABSENT),
+            "excused": outcome.count(AttendanceRecord.Status.EXCUSED),
+        },
+    )
+    if outcome.waiting_room_rows:
+        messages.info(
+            request,
+            _("%(count)s rows of time in the waiting room were left out.")
+            % {"count": outcome.waiting_room_rows},
+        )
+    return _back(session, "unmatched-title" if outcome.unmatched else "")
+
+
+@_guarded
+@require_POST
+def match(request, slug, number):
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    choices = list(counted_people(programme).values_list("pk", "email"))
+    form = MatchForm(request.POST, people=choices)
+    if not form.is_valid():
+        messages.error(request, _("Choose the person these rows belong to."))
+        return _back(session, "unmatched-title")
+    user = user_by_pk(form.cleaned_data["user"])
+    if not form.cleaned_data["meeting_name"] and not form.cleaned_data["meeting_email"]:
+        messages.error(request, _("Choose the person these rows belong to."))
+        return _back(session, "unmatched-title")
+    try:
+        record = services.match_rows(
+            session,
+            form.cleaned_data["meeting_name"],
+            form.cleaned_data["meeting_email"],
+            user,
+            actor=request.user,
+        )
+    except services.AttendanceError as error:
+        messages.error(request, error.message)
+        return _back(session, "unmatched-title")
+    messages.success(
+        request,
+        _("“%(meeting_name)s” is %(name)s: %(minutes)s minutes, %(status)s.")
+        % {
+            "meeting_name": form.cleaned_data["meeting_name"] or form.cleaned_data["meeting_email"],
+            "name": user.get_full_name(),
+            "minutes": record.imported_minutes,
+            "status": record.get_status_display(),
+        },
+    )
+    return _back(session, "unmatched-title")
+
+
+@_guarded
+@require_POST
+def mark(request, slug, number):
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        if "reason" in form.errors:
+            messages.error(request, _("Give the reason for marking attendance by hand."))
+        else:
+            messages.error(request, _("Choose present, absent or excused."))
+        return _back(session, f"person-{request.POST.get('user', '')}".rstrip("-"))
+    user = user_by_pk(form.cleaned_data["user"])
+    if user is None:
+        messages.error(request, _("This person is not in the programme."))
+        return _back(session)
+    try:
+        record = services.mark_attendance(
+            session,
+            user,
+            form.cleaned_data["status"],
+            form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except services.AttendanceError as error:
+        messages.error(request, error.message)
+        return _back(session, f"person-{user.pk}")
+    messages.success(
+        request,
+        _("%(name)s is marked %(status)s.")
+        % {"name": user.get_full_name(), "status": record.get_status_display()},
+    )
+    return _back(session, f"person-{user.pk}")

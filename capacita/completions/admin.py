@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from capacita.admin_scoping import ProgrammeScopedAdmin
+
+from .models import CompletionReport, CourseCompletion
+
+
+class ReadOnlyAdmin(ProgrammeScopedAdmin):
+    """A read-only view: imports and hand marks go through the completion pages, which
+    record them."""
+
+    programme_lookup = "course__programme"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompletionReport)
+class CompletionReportAdmin(ReadOnlyAdmin):
+    list_display = ("filename", "course", "date_order", "time_zone", "row_count", "created_at")
+    list_filter = ("course__programme", "course")
+    search_fields = ("filename",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(CourseCompletion)
+class CourseCompletionAdmin(ReadOnlyAdmin):
+    list_display = ("user", "course", "completed", "completed_at", "is_late", "source")
+    list_filter = ("course__programme", "course", "completed", "is_late", "source")
+    search_fields = ("user__email", "user__first_name", "user__last_name")
+    list_select_related = ("user", "course")

@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CompletionReport
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Completion report (CSV)"),
+        help_text=_(
+            "On the learning site: the course's Reports › Course completion, then “Download "
+            "in spreadsheet format (UTF-8 .csv)” or “Download in Excel-compatible format "
+            "(.csv)”."
+        ),
+    )
+    date_order = forms.ChoiceField(
+        label=_("Order of the dates in the report"),
+        choices=CompletionReport.DateOrder.choices,
+        initial=CompletionReport.DateOrder.DMY,
+        help_text=_(
+            "Moodle writes 03/11/21, 10:22 for 3 November 2021 (day first) unless the site's "
+            "language says otherwise."
+        ),
+    )
+
+
+class MarkForm(forms.Form):
+    """One person's completion, marked by hand."""
+
+    COMPLETED = [("yes", _("Completed")), ("no", _("Not completed"))]
+
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    completed = forms.ChoiceField(label=_("Status"), choices=COMPLETED)
+    completed_at = forms.DateTimeField(
+        label=_("Completed on (optional, programme time)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("completed") == "no" and data.get("completed_at"):
+            self.add_error("completed_at", _("A completion date goes only with “completed”."))
+        return data

@@ -1,0 +1,185 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from capacita import permissions
+from capacita.access import allow as _allow
+from capacita.access import guarded as _guarded
+from capacita.programmes.models import Course, Programme
+
+from . import services
+from .forms import MarkForm, UploadForm
+from .moodle import MAX_BYTES, ReportError, moodle_users_csv
+from .selectors import course_counts, course_statuses, last_report, participants
+
+
+def _programme(request, slug) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, permissions.can_manage_attendance(request.user, programme))
+    return programme
+
+
+def _course(programme, code) -> Course:
+    course = Course.objects.filter(programme=programme, code=code).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+@_guarded
+def overview(request, slug):
+    """Each course with its counts, and the participants' file for the learning site."""
+    programme = _programme(request, slug)
+    return render(
+        request,
+        "completions/overview.html",
+        {
+            "programme": programme,
+            "rows": course_counts(programme),
+            "participant_count": participants(programme).count(),
+        },
+    )
+
+
+@_guarded
+def moodle_users(request, slug):
+    """The accepted participants as the CSV of Moodle's "Upload users" tool."""
+    programme = _programme(request, slug)
+    response = HttpResponse(moodle_users_csv(programme), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-moodle-users.csv"'
+    return response
+
+
+@_guarded
+def course(request, slug, code):
+    """A course's participants with their completion, the last report's unmatched rows, the
+    upload form and a hand-marking form per person."""
+    programme = _programme(request, slug)
+    course = _course(programme, code)
+    rows = []
+    for status in course_statuses(course):
+        completion = status.completion
+        form = MarkForm(
+            auto_id=f"id_mark_{status.user.pk}_%s",
+            initial={
+                "user": status.user.pk,
+                "completed": "yes" if status.completed else "no",
+                "completed_at": timezone.localtime(completion.completed_at, programme.zone)
+                if completion and completion.completed_at
+                else None,
+            },
+        )
+        rows.append((status, form))
+    return render(
+        request,
+        "completions/course.html",
+        {
+            "programme": programme,
+            "course": course,
+            "rows": rows,
+            "report": last_report(course),
+            "upload_form": UploadForm(),
+        },
+    )
+
+
+@_guarded
+@require_POST
+def upload(request, slug, code):
+    programme = _programme(request, slug)
+    course = _course(programme, code)
+    back = redirect("completions:course", slug=slug, code=code)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the report's file and the order of its dates."))
+        return back
+    file = form.cleaned_data["file"]
+    if file.size > MAX_BYTES:
+        messages.error(
+            request,
+            _("This file is too large: at most %(size)s MB.") % {"size": MAX_BYTES // 2**20},
+        )
+        return back
+    try:
+        outcome = services.import_completion_report(
+            course,
+            file.name,
+            file.read(),
+            form.cleaned_data["date_order"],
+            actor=request.user,
+        )
+    except ReportError as error:
+        messages.error(request, error.message)
+        return back
+    if outcome.already_imported:
+        messages.info(request, _("This report was already imported: nothing changed."))
+        return back
+    messages.success(
+        request,
+        _(
+            "Report imported: %(matched)s participants found (%(completed)s completed, "
+            "%(late)s of them late; %(not_completed)s not completed), %(changed)s records "
+            "changed, %(unmatched)s rows matched to nobody."
+        )
+        % {
+            "matched": len(outcome.verdicts),
+            "completed": outcome.count(services.COMPLETED) + outcome.count(services.LATE),
+            "late": outcome.count(services.LATE),
+            "not_completed": outcome.count(services.NOT_COMPLETED),
+            "changed": outcome.changed,
+            "unmatched": len(outcome.unmatched),
+        },
+    )
+    if outcome.kept_by_hand:
+        messages.info(
+            request,
+            _("%(count)s people keep the status marked by hand; the report's figure is beside it.")
+            % {"count": len(outcome.kept_by_hand)},
+        )
+    if outcome.problems:
+        messages.warning(
+            request,
+            _("%(count)s rows could not be read: they are listed below.")
+            % {"count": len(outcome.problems)},
+        )
+    return back
+
+
+@_guarded
+@require_POST
+def mark(request, slug, code):
+    programme = _programme(request, slug)
+    course = _course(programme, code)
+    back = redirect("completions:course", slug=slug, code=code)
+    form = MarkForm(request.POST)
+    with timezone.override(programme.zone):  # the date typed is in the programme's zone
+        valid = form.is_valid()
+    if not valid:
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        messages.error(request, " ".join(str(error) for error in errors))
+        return back
+    user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
+    if user is None:
+        raise Http404
+    try:
+        services.mark_completion(
+            course,
+            user,
+            completed=form.cleaned_data["completed"] == "yes",
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            completed_at=form.cleaned_data["completed_at"],
+        )
+    except services.CompletionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The completion of %(name)s is marked by hand.")
+            % {"name": user.get_full_name() or user.email},
+        )
+    return back

@@ -1,0 +1,91 @@
+"""The board as a spreadsheet (XLSX) or CSV: the same rows as the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    """A cell never starts a formula: what people typed is shown as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def sheet_text(value) -> str:
+    """Text a spreadsheet cell can hold: control characters (which XLSX forbids) removed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+
+
+def board_table(programme, rows) -> tuple[list[str], list[list[str]]]:
+    sessions = list(programme.sessions.all())
+    courses = list(programme.courses.all())
+    header = [
+        _("First name(s)"),
+        _("Surname(s)"),
+        _("E-mail"),
+        _("Country"),
+        *[_("Session %(number)s") % {"number": session.number} for session in sessions],
+        *[course.code for course in courses],
+        _("All requirements met"),
+        _("Missing"),
+    ]
+    body = []
+    for row in rows:
+        user = row.user
+        body.append(
+            [
+                user.first_name,
+                user.last_name,
+                user.email,
+                row.membership.country.name if row.membership.country_id else "",
+                *[item.label for item in row.sessions],
+                *[item.label for item in row.courses],
+                _("yes") if row.is_complete else _("no"),
+                "; ".join(row.missing),
+            ]
+        )
+    return header, body
+
+
+def board_csv(programme, rows) -> bytes:
+    header, body = board_table(programme, rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for line in body:
+        writer.writerow([safe_text(value) for value in line])
+    # A BOM lets spreadsheet programs read the accents right.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def board_xlsx(programme, rows) -> bytes:
+    header, body = board_table(programme, rows)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Participants")[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in body:
+        sheet.append(["" for _value in line])
+        for column, value in enumerate(line, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            # Set as a string cell: openpyxl would otherwise read “=…” as a formula.
+            cell.value = sheet_text(value)
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = min(
+            max(len(str(cell.value or "")) for cell in column) + 2, 60
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,173 @@
+"""Where each participant stands: sessions attended, courses completed, what is missing.
+
+One piece of code computes it for the participant's own page, a focal point's or a
+manager's board and its exports, in a fixed number of queries whatever the number of people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from capacita.attendance.models import AttendanceRecord
+from capacita.completions.models import CourseCompletion
+from capacita.programmes.models import Membership, Role
+
+
+class State:
+    DONE = "done"
+    LATE = "late"
+    MISSING = "missing"
+    EXCUSED = "excused"
+    PENDING = "pending"
+
+
+@dataclass
+class SessionState:
+    session: object
+    state: str
+    minutes: int | None = None
+    corrected: bool = False
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return {
+            State.DONE: _("attended"),
+            State.MISSING: _("absent"),
+            State.EXCUSED: _("excused"),
+            State.PENDING: _("not yet recorded"),
+        }[self.state]
+
+
+@dataclass
+class CourseState:
+    course: object
+    state: str
+    completed_at: object = None
+
+    @property
+    def label(self) -> str:
+        return {
+            State.DONE: _("completed"),
+            State.LATE: _("completed after the deadline"),
+            State.MISSING: _("not completed"),
+            State.PENDING: _("not completed yet"),
+        }[self.state]
+
+
+@dataclass
+class Progress:
+    membership: Membership
+    sessions: list[SessionState] = field(default_factory=list)
+    courses: list[CourseState] = field(default_factory=list)
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def missing(self) -> list[str]:
+        """What still stands between the participant and the certificate, in plain words."""
+        lines = []
+        for item in self.sessions:
+            if item.state != State.DONE:
+                lines.append(
+                    _("attend virtual session %(number)s (%(status)s)")
+                    % {"number": item.session.number, "status": item.label}
+                )
+        for item in self.courses:
+            if item.course.is_required and item.state not in (State.DONE, State.LATE):
+                lines.append(_("complete the course “%(title)s”") % {"title": item.course.title})
+        return lines
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+def _session_state(session, record) -> SessionState:
+    if record is None:
+        # No meeting report yet for this session (or it has not happened).
+        return SessionState(session, State.PENDING)
+    state = {
+        AttendanceRecord.Status.PRESENT: State.DONE,
+        AttendanceRecord.Status.ABSENT: State.MISSING,
+        AttendanceRecord.Status.EXCUSED: State.EXCUSED,
+    }[record.status]
+    return SessionState(
+        session,
+        state,
+        minutes=record.imported_minutes,
+        corrected=record.is_corrected,
+        reason=record.correction_reason,
+    )
+
+
+def _course_state(course, completion, now) -> CourseState:
+    if completion is not None and completion.completed:
+        return CourseState(
+            course, State.LATE if completion.is_late else State.DONE, completion.completed_at
+        )
+    if course.deadline and course.deadline < now:
+        return CourseState(course, State.MISSING)
+    return CourseState(course, State.PENDING)
+
+
+def participants(programme, country_ids=None):
+    memberships = (
+        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+        .select_related("user", "country")
+        .order_by("country__code", "user__last_name", "user__first_name", "pk")
+    )
+    if country_ids is not None:
+        memberships = memberships.filter(country_id__in=country_ids)
+    return memberships
+
+
+def progress_of(programme, memberships) -> list[Progress]:
+    """Each membership's progress, in four queries (sessions, courses, attendance, completion)."""
+    memberships = list(memberships)
+    user_ids = [membership.user_id for membership in memberships]
+    sessions = list(programme.sessions.all())
+    courses = list(programme.courses.all())
+    records = {
+        (record.session_id, record.user_id): record
+        for record in AttendanceRecord.objects.filter(
+            session__programme=programme, user_id__in=user_ids
+        )
+    }
+    completions = {
+        (completion.course_id, completion.user_id): completion
+        for completion in CourseCompletion.objects.filter(
+            course__programme=programme, user_id__in=user_ids
+        )
+    }
+    now = timezone.now()
+    return [
+        Progress(
+            membership=membership,
+            sessions=[
+                _session_state(session, records.get((session.pk, membership.user_id)))
+                for session in sessions
+            ],
+            courses=[
+                _course_state(course, completions.get((course.pk, membership.user_id)), now)
+                for course in courses
+            ],
+        )
+        for membership in memberships
+    ]
+
+
+def board(programme, country_ids=None, status: str = "") -> list[Progress]:
+    """The participants × activities board, optionally for some countries and a status
+    (`complete` or `incomplete`)."""
+    rows = progress_of(programme, participants(programme, country_ids))
+    if status == "complete":
+        rows = [row for row in rows if row.is_complete]
+    elif status == "incomplete":
+        rows = [row for row in rows if not row.is_complete]
+    return rows

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from capacita import permissions
+from capacita.agenda.models import Slides
+from capacita.agenda.selectors import agenda_for_viewer
+from capacita.agenda.timezones import viewer_zone
+from capacita.programmes.models import Membership, Programme, Role
+
+from .exports import board_csv, board_xlsx
+from .selectors import board, participants, progress_of
+
+
+def _programme(slug) -> Programme:
+    return get_object_or_404(Programme, slug=slug)
+
+
+@login_required
+def my_progress(request, slug):
+    """A registered person's own page: the agenda with its links, courses, attendance."""
+    programme = _programme(slug)
+    if not permissions.is_registered(request.user, programme):
+        raise PermissionDenied
+    membership = (
+        Membership.objects.filter(programme=programme, user=request.user, role=Role.PARTICIPANT)
+        .select_related("user", "country")
+        .first()
+    )
+    progress = progress_of(programme, [membership])[0] if membership else None
+    zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
+    agenda = agenda_for_viewer(programme, zone)
+    session_states = {item.session.pk: item for item in progress.sessions} if progress else {}
+    slides_by_session = {}
+    for slides in Slides.objects.filter(item__session__programme=programme).select_related("item"):
+        slides_by_session.setdefault(slides.item.session_id, []).append(slides)
+    return render(
+        request,
+        "progress/my_progress.html",
+        {
+            "programme": programme,
+            "progress": progress,
+            "agenda": [
+                (view, session_states.get(view.session.pk), slides_by_session.get(view.session.pk))
+                for view in agenda
+            ],
+            "viewer_zone": zone,
+            "zone_error": zone_error,
+            "zone_differs": zone.key != programme.time_zone,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reminders(request, slug):
+    programme = _programme(slug)
+    if not permissions.is_registered(request.user, programme):
+        raise PermissionDenied
+    request.user.wants_reminders = request.POST.get("wants_reminders") == "on"
+    request.user.save(update_fields=["wants_reminders"])
+    messages.success(
+        request,
+        _("You will receive reminders by e-mail.")
+        if request.user.wants_reminders
+        else _("You will not receive reminders by e-mail."),
+    )
+    return redirect("progress:mine", slug=slug)
+
+
+def _board_rows(request, programme):
+    if not permissions.can_see_board(request.user, programme):
+        raise PermissionDenied
+    countries = permissions.board_countries(request.user, programme)
+    chosen = request.GET.get("country", "").upper()
+    member_codes = {
+        member.country.code: member.country
+        for member in programme.member_countries.select_related("country")
+    }
+    if chosen in member_codes:
+        if countries is not None and member_codes[chosen].pk not in countries:
+            raise PermissionDenied
+        countries = {member_codes[chosen].pk}
+    status = request.GET.get("status", "")
+    return board(programme, countries, status if status in ("complete", "incomplete") else "")
+
+
+@login_required
+def board_page(request, slug):
+    programme = _programme(slug)
+    rows = _board_rows(request, programme)
+    visible = permissions.board_countries(request.user, programme)
+    countries = [
+        member.country
+        for member in programme.member_countries.select_related("country")
+        if visible is None or member.country_id in visible
+    ]
+    return render(
+        request,
+        "progress/board.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "sessions": list(programme.sessions.all()),
+            "courses": list(programme.courses.all()),
+            "countries": sorted(countries, key=lambda country: country.name),
+            "chosen_country": request.GET.get("country", "").upper(),
+            "chosen_status": request.GET.get("status", ""),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def board_export(request, slug, fmt):
+    programme = _programme(slug)
+    rows = _board_rows(request, programme)
+    if fmt == "xlsx":
+        body = board_xlsx(programme, rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        body = board_csv(programme, rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-board.{fmt}"'
+    return response
+
+
+@login_required
+def participant_page(request, slug, user_id):
+    """A participant's progress as their focal point or a manager sees it."""
+    programme = _programme(slug)
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    membership = get_object_or_404(participants(programme), user=person)
+    if not permissions.can_follow_participant(request.user, programme, membership):
+        raise PermissionDenied
+    return render(
+        request,
+        "progress/participant.html",
+        {"programme": programme, "progress": progress_of(programme, [membership])[0]},
+    )

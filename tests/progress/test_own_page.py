@@ -1,0 +1,243 @@
+"""A registered person's own page: links, interpretation, attendance, courses, what is missing
+for the certificate, times in their zone, and the reminders opt-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from capacita.attendance.models import AttendanceRecord
+
+from .conftest import PROGRAMME, attend, complete, complete_everything
+from .pages import by_id, find_all, links, text, texts, tree
+
+MINE = f"{PROGRAMME}/me/"
+STATUS = AttendanceRecord.Status
+
+
+def missing_lines(response) -> list[str]:
+    return texts(by_id(tree(response), "certificate-status"), "li")
+
+
+def course_text(response, code: str) -> str:
+    return text(by_id(tree(response), f"my-course-{code}"))
+
+
+def test_a_participant_sees_each_sessions_meeting_link_and_interpretation(client_as, programme):
+    response = client_as("participant").get(MINE)
+
+    assert response.status_code == 200
+    page = tree(response)
+    for number in (1, 2, 3):
+        session = by_id(page, f"my-session-{number}")
+        [join] = find_all(session, "a", **{"class": "meeting-link"})
+        assert (
+            dict(join.attributes)["href"] == f"https://meet.example.org/crm-2021/session-{number}"
+        )
+        assert "Simultaneous interpretation: Spanish / English" in text(session)
+
+
+def test_each_course_shows_its_link_deadline_and_status(client_as, users, programme):
+    participant = users["participant"]
+    complete(programme, participant, "corporate-responsibility")
+    complete(programme, participant, "migration-trends", late=True)
+
+    response = client_as("participant").get(MINE)
+
+    page = tree(response)
+    for course in programme.courses.all():
+        item = by_id(page, f"my-course-{course.code}")
+        assert links(item) == [course.url]
+        assert "Complete by Nov. 5, 2021" in text(item)
+    assert course_text(response, "corporate-responsibility").endswith("· completed")
+    assert course_text(response, "migration-trends").endswith("· completed after the deadline")
+    # The deadline has passed: the optional course is simply not completed.
+    assert course_text(response, "vulnerable-migrants").endswith("· not completed")
+    assert "Required" in course_text(response, "corporate-responsibility")
+    assert "Optional" in course_text(response, "vulnerable-migrants")
+
+
+def test_a_course_whose_deadline_is_ahead_is_not_completed_yet(client_as, programme):
+    course = programme.courses.get(code="migration-trends")
+    course.deadline = timezone.now() + dt.timedelta(days=30)
+    course.save()
+
+    response = client_as("participant").get(MINE)
+
+    assert course_text(response, "migration-trends").endswith("· not completed yet")
+    assert (
+        "complete the course “Course on Migration Trends in Latin America and the Caribbean”"
+        in missing_lines(response)
+    )
+
+
+def test_what_is_missing_lists_exactly_the_sessions_not_attended_and_the_required_courses(
+    client_as, users, programme
+):
+    participant = users["participant"]
+    attend(programme, participant, 1)
+    attend(programme, participant, 2, STATUS.ABSENT)
+    complete(programme, participant, "corporate-responsibility")
+    complete(programme, participant, "migration-trends", completed=False)
+
+    response = client_as("participant").get(MINE)
+
+    assert missing_lines(response) == [
+        "attend virtual session 2 (absent)",
+        "attend virtual session 3 (not yet recorded)",
+        "complete the course “Course on Migration Trends in Latin America and the Caribbean”",
+    ]
+    page = tree(response)
+    assert "Your attendance: attended (110 minutes)" in text(by_id(page, "my-session-1"))
+    assert "Your attendance: absent" in text(by_id(page, "my-session-2"))
+    assert "Your attendance: not yet recorded" in text(by_id(page, "my-session-3"))
+
+
+def test_an_excused_absence_is_still_missing(client_as, users, programme):
+    participant = users["participant"]
+    complete_everything(programme, participant)
+    record = AttendanceRecord.objects.get(user=participant, session__number=3)
+    record.status = STATUS.EXCUSED
+    record.save()
+
+    response = client_as("participant").get(MINE)
+
+    assert missing_lines(response) == ["attend virtual session 3 (excused)"]
+
+
+def test_when_every_required_activity_is_done_the_page_says_the_certificate_is_earned(
+    client_as, users, programme
+):
+    complete_everything(programme, users["participant"])
+
+    response = client_as("participant").get(MINE)
+
+    status = by_id(tree(response), "certificate-status")
+    assert "complete" in dict(status.attributes)["class"].split()
+    assert texts(status, "li") == []
+    assert "You have completed every required activity" in text(status)
+    assert "you still need to" not in text(status)
+
+
+def test_the_optional_course_never_counts_as_missing(client_as, users, programme):
+    participant = users["participant"]
+    complete_everything(programme, participant)
+    complete(programme, participant, "vulnerable-migrants", completed=False)
+
+    response = client_as("participant").get(MINE)
+
+    assert missing_lines(response) == []
+    assert course_text(response, "vulnerable-migrants").endswith("· not completed")
+
+
+def test_a_late_completion_counts_as_completed_late(client_as, users, programme):
+    participant = users["participant"]
+    for number in (1, 2, 3):
+        attend(programme, participant, number)
+    complete(programme, participant, "corporate-responsibility", late=True)
+    complete(programme, participant, "migration-trends", late=True)
+
+    response = client_as("participant").get(MINE)
+
+    assert missing_lines(response) == []
+    for code in ("corporate-responsibility", "migration-trends"):
+        assert course_text(response, code).endswith("· completed after the deadline")
+
+
+def test_the_page_shows_times_in_the_participants_zone_beside_the_programmes(
+    client, participant_do
+):
+    client.force_login(participant_do)
+
+    response = client.get(MINE)
+
+    page = tree(response)
+    session = text(by_id(page, "my-session-1"))
+    assert "Tuesday, Oct. 26, 2021, 15:00–17:00 (America/Santo_Domingo)" in session
+    assert "Programme time: 14:00–16:00 (America/Mexico_City)" in session
+    assert "Times are shown in your time zone, America/Santo_Domingo" in text(page)
+
+
+def test_a_time_zone_asked_for_in_the_address_wins(client_as, programme):
+    response = client_as("participant").get(MINE, {"tz": "Europe/Madrid"})
+
+    # 26 October 2021: Madrid is still on summer time (UTC+2).
+    assert "21:00–23:00 (Europe/Madrid)" in text(by_id(tree(response), "my-session-1"))
+
+
+def test_a_course_deadline_in_another_zone_keeps_the_programmes_date_and_names_the_zone(
+    client, participant_do
+):
+    client.force_login(participant_do)
+
+    response = client.get(MINE)
+
+    course = course_text(response, "corporate-responsibility")
+    assert "Nov. 5, 2021" in course
+    assert "America/Mexico_City" in course
+
+
+def test_an_observer_sees_the_links_but_no_certificate_requirements(client_as, programme):
+    response = client_as("observer").get(MINE)
+
+    assert response.status_code == 200
+    page = tree(response)
+    assert find_all(page, id="certificate-status") == []
+    assert "without a certificate" in text(page)
+    assert "https://meet.example.org/crm-2021/session-1" in links(by_id(page, "my-session-1"))
+
+
+@pytest.mark.parametrize("role", ["outsider", "focal_point"])
+def test_people_not_registered_for_the_sessions_get_403(client_as, programme, role):
+    response = client_as(role).get(MINE)
+
+    assert response.status_code == 403
+    assert b"meet.example.org" not in response.content
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client_as, programme):
+    response = client_as("anonymous").get(MINE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/")
+    assert "next=/en/programmes/crm-2021/me/" in response["Location"]
+
+
+def test_turning_reminders_off_and_on_saves_the_choice(client_as, users, programme):
+    participant = users["participant"]
+    client = client_as("participant")
+    assert participant.wants_reminders
+
+    response = client.post(f"{MINE}reminders/", {})
+
+    assert response.status_code == 302
+    assert response["Location"] == MINE
+    participant.refresh_from_db()
+    assert participant.wants_reminders is False
+    page = client.get(MINE)
+    assert "You will not receive reminders by e-mail." in page.content.decode()
+    [checkbox] = find_all(tree(page), "input", id="wants_reminders")
+    assert "checked" not in dict(checkbox.attributes)
+
+    client.post(f"{MINE}reminders/", {"wants_reminders": "on"})
+
+    participant.refresh_from_db()
+    assert participant.wants_reminders is True
+
+
+def test_the_reminders_choice_is_only_saved_by_post(client_as, users, programme):
+    response = client_as("participant").get(f"{MINE}reminders/")
+
+    assert response.status_code == 405
+    users["participant"].refresh_from_db()
+    assert users["participant"].wants_reminders is True
+
+
+def test_an_outsider_cannot_change_reminders(client_as, users, programme):
+    response = client_as("outsider").post(f"{MINE}reminders/", {})
+
+    assert response.status_code == 403
+    users["outsider"].refresh_from_db()
+    assert users["outsider"].wants_reminders is True
