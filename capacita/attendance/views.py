@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from capacita import permissions
@@ -148,7 +149,11 @@ def upload(request, slug, number):
     if outcome.waiting_room_rows:
         messages.info(
             request,
-            _("%(count)s rows of time in the waiting room were left out.")
+            ngettext(
+                "%(count)s row of time in the waiting room was left out.",
+                "%(count)s rows of time in the waiting room were left out.",
+                outcome.waiting_room_rows,
+            )
             % {"count": outcome.waiting_room_rows},
         )
     return _back(session, "unmatched-title" if outcome.unmatched else "")

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter, lt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # How many problem rows a refusal lists before saying "and N more".
 MAX_PROBLEMS_LISTED = 50
@@ -509,14 +510,19 @@ def _refusal(problems: list[tuple[int, str]]) -> ReportError:
         _("Row %(number)s: %(problem)s.") % {"number": number, "problem": problem}
         for number, problem in problems[:MAX_PROBLEMS_LISTED]
     ]
-    if len(problems) > MAX_PROBLEMS_LISTED:
+    more = len(problems) - MAX_PROBLEMS_LISTED
+    if more > 0:
         lines.append(
-            _("… and %(count)s more row(s).") % {"count": len(problems) - MAX_PROBLEMS_LISTED}
+            ngettext("… and %(count)s more row.", "… and %(count)s more rows.", more)
+            % {"count": more}
         )
     return ReportError(
-        _(
-            "Nothing was imported: %(count)s row(s) cannot be read. Correct them, or export "
-            "the report from Zoom again."
+        ngettext(
+            "Nothing was imported: %(count)s row cannot be read. Correct it, or export "
+            "the report from Zoom again.",
+            "Nothing was imported: %(count)s rows cannot be read. Correct them, or export "
+            "the report from Zoom again.",
+            len(problems),
         )
         % {"count": len(problems)},
         lines,

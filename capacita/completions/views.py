@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from capacita import permissions
@@ -137,13 +138,23 @@ def upload(request, slug, code):
     if outcome.kept_by_hand:
         messages.info(
             request,
-            _("%(count)s people keep the status marked by hand; the report's figure is beside it.")
+            ngettext(
+                "%(count)s person keeps the status marked by hand; the report's figure is "
+                "beside it.",
+                "%(count)s people keep the status marked by hand; the report's figure is "
+                "beside it.",
+                len(outcome.kept_by_hand),
+            )
             % {"count": len(outcome.kept_by_hand)},
         )
     if outcome.problems:
         messages.warning(
             request,
-            _("%(count)s rows could not be read: they are listed below.")
+            ngettext(
+                "%(count)s row could not be read: it is listed below.",
+                "%(count)s rows could not be read: they are listed below.",
+                len(outcome.problems),
+            )
             % {"count": len(outcome.problems)},
         )
     return back

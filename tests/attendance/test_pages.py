@@ -164,7 +164,7 @@ def test_a_faulty_file_is_refused_with_its_rows_and_nothing_saved(client_as, pro
         ),
     )
     messages = messages_of(page)
-    assert messages[0].startswith("Nothing was imported: 1 row(s) cannot be read.")
+    assert messages[0].startswith("Nothing was imported: 1 row cannot be read.")
     assert messages[1].startswith("Row 6: the leave time")
     assert not MeetingReport.objects.exists()
     assert not AttendanceRecord.objects.exists()

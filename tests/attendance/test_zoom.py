@@ -201,7 +201,7 @@ def test_rows_leaving_before_they_join_or_with_unreadable_times_refuse_the_whole
     )
     with pytest.raises(ReportError) as refused:
         parse_report(content, MEXICO)
-    assert refused.value.message.startswith("Nothing was imported: 3 row(s) cannot be read.")
+    assert refused.value.message.startswith("Nothing was imported: 3 rows cannot be read.")
     assert refused.value.problems == [
         "Row 6: the leave time 10/26/2021 02:00:00 PM is before the join time "
         "10/26/2021 03:00:00 PM.",
@@ -218,7 +218,7 @@ def test_many_faulty_rows_are_listed_up_to_fifty():
     with pytest.raises(ReportError) as refused:
         parse_report(content, MEXICO)
     assert len(refused.value.problems) == 51
-    assert refused.value.problems[-1] == "… and 10 more row(s)."
+    assert refused.value.problems[-1] == "… and 10 more rows."
 
 
 @pytest.mark.parametrize(
