@@ -201,6 +201,12 @@ MATRIX: dict[str, Row] = {
     "attendance:mark": Row(
         lambda p: [f"{PROGRAMME}/sessions/1/attendance/mark/"], MANAGERS_POST, method="post"
     ),
+    # A report nobody has: managers get 404, everyone else is stopped before.
+    "attendance:remove_report": Row(
+        lambda p: [f"{PROGRAMME}/sessions/1/attendance/reports/999999/remove/"],
+        answers(403, anonymous=302, manager=404, superuser=404),
+        method="post",
+    ),
     "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
     "completions:moodle_users": Row(
         lambda p: [f"{PROGRAMME}/courses/moodle-users.csv"], MANAGERS_ONLY

@@ -584,6 +584,39 @@ def mark_attendance(session: VirtualSession, user, status: str, reason: str, act
     return record
 
 
+def remove_meeting_report(report: MeetingReport, reason: str, actor) -> None:
+    """Take back an imported report (say, read in the wrong time zone, or for the wrong
+    session) with a reason (required): its rows are deleted, every record of the session is
+    worked out again from the reports that remain, hand corrections keep their status, and
+    the removal is audited with the file's name, fingerprint and zone. The same file can
+    then be imported again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AttendanceError(_("Give the reason for removing the report."))
+    with transaction.atomic():
+        session = _lock(report.session)
+        audit_record(
+            actor=actor,
+            action=Action.ATTENDANCE_REPORT_REMOVED,
+            subject=report,
+            programme=session.programme,
+            reason=reason,
+            details={
+                "session": session.number,
+                "filename": report.filename,
+                "sha256": report.sha256,
+                "time_zone": report.time_zone,
+                "rows": report.row_count,
+            },
+        )
+        report.delete()
+        has_report = MeetingReport.objects.filter(session=session).exists()
+        _recompute(session, _session_spans(session), has_report=has_report)
+        if not has_report:
+            # Without any report, only hand-marked people keep a record.
+            AttendanceRecord.objects.filter(session=session, corrected_at__isnull=True).delete()
+
+
 def recompute_session(session: VirtualSession) -> None:
     """Recompute every record of `session` from its stored rows, e.g. after the programme's
     threshold changed. Hand corrections keep their status."""

@@ -10,4 +10,9 @@ urlpatterns = [
     path("sessions/<int:number>/attendance/upload/", views.upload, name="upload"),
     path("sessions/<int:number>/attendance/match/", views.match, name="match"),
     path("sessions/<int:number>/attendance/mark/", views.mark, name="mark"),
+    path(
+        "sessions/<int:number>/attendance/reports/<int:report_id>/remove/",
+        views.remove_report,
+        name="remove_report",
+    ),
 ]

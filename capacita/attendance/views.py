@@ -16,7 +16,7 @@ from capacita.programmes.models import Programme
 from . import services
 from .forms import MarkForm, MatchForm, UploadForm
 from .matching import counted_people
-from .models import AttendanceRecord
+from .models import AttendanceRecord, MeetingReport
 from .selectors import programme_counts, session_sheet, user_by_pk
 from .zoom import ReportError
 
@@ -226,7 +226,26 @@ def mark(request, slug, number):
         return _back(session, f"person-{user.pk}")
     messages.success(
         request,
-        _("%(name)s is marked %(status)s.")
+        _("%(name)s is marked as %(status)s.")
         % {"name": user.get_full_name(), "status": record.get_status_display()},
     )
     return _back(session, f"person-{user.pk}")
+
+
+@_guarded
+@require_POST
+def remove_report(request, slug, number, report_id):
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    report = get_object_or_404(MeetingReport, pk=report_id, session=session)
+    try:
+        services.remove_meeting_report(report, request.POST.get("reason", ""), actor=request.user)
+    except services.AttendanceError as error:
+        messages.error(request, error.message)
+        return _back(session, "reports-title")
+    messages.success(
+        request,
+        _("The report “%(file)s” is removed; attendance is worked out again without it.")
+        % {"file": report.filename},
+    )
+    return _back(session, "reports-title")

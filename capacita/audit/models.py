@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         ATTENDANCE_IMPORTED = "attendance.imported", _("meeting report imported")
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")
         ATTENDANCE_CORRECTED = "attendance.corrected", _("attendance corrected by hand")
+        ATTENDANCE_REPORT_REMOVED = "attendance.report_removed", _("meeting report removed")
         COMPLETION_IMPORTED = "completion.imported", _("completion report imported")
         COMPLETION_MARKED = "completion.marked", _("course completion marked by hand")
 

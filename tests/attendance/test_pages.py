@@ -235,7 +235,7 @@ def test_marking_by_hand_on_the_page_needs_a_reason_and_shows_it(client_as, prog
         {"user": jose.pk, "status": "excused", "reason": "Medical appointment."},
         follow=True,
     )
-    assert messages_of(marked) == ["José Peña Núñez is marked excused."]
+    assert messages_of(marked) == ["José Peña Núñez is marked as excused."]
     content = text_of(marked)
     jose_row = re.search(rf'<tr class="status-excused" id="person-{jose.pk}">.*?</tr>', content)
     assert "Medical appointment. — Demo Manager" in jose_row.group(0)
