@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from capacita.evaluation.demo import load_demo_tests
 from capacita.programmes.models import Country, Membership, Programme, Role
 from capacita.programmes.programme_file import load_programme, read_programme_file
 
@@ -57,7 +58,9 @@ def managers_group() -> Group:
     # Programme content is edited in the administration site; nominations, e-mails and the
     # audit log are only read there (their changes go through the pages that record them).
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["programmes", "agenda"])
+        Permission.objects.filter(
+            content_type__app_label__in=["programmes", "agenda", "evaluation"]
+        )
         | Permission.objects.filter(
             content_type__app_label__in=[
                 "nominations",
@@ -194,4 +197,5 @@ def load_demo() -> tuple[Programme, list[DemoAccount]]:
             defaults={"country": country, "organisation": account.organisation},
         )
     load_demo_nominations(programme)
+    load_demo_tests(programme)
     return programme, list(DEMO_ACCOUNTS)

@@ -132,3 +132,8 @@ def can_follow_participant(user, programme: Programme, membership: Membership) -
         return False
     countries = board_countries(user, programme)
     return countries is None or membership.country_id in countries
+
+
+def can_answer_tests(user, programme: Programme) -> bool:
+    """Only a programme's participants answer its pre-test and post-test."""
+    return user.is_authenticated and Role.PARTICIPANT in roles_in(user, programme)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "capacita.attendance",
     "capacita.completions",
     "capacita.progress",
+    "capacita.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.attendance.urls")),
     path("programmes/<slug:slug>/", include("capacita.completions.urls")),
     path("programmes/<slug:slug>/", include("capacita.progress.urls")),
+    path("programmes/<slug:slug>/", include("capacita.evaluation.urls")),
     path("programmes/<slug:slug>/", include("capacita.agenda.urls")),
     path("files/", include("capacita.agenda.file_urls")),
     path("accounts/", include("capacita.accounts.urls")),

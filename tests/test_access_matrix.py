@@ -47,7 +47,7 @@ def admin_model_urls(view: str):
     return build
 
 
-EDITABLE_IN_ADMIN = ("programmes", "agenda")
+EDITABLE_IN_ADMIN = ("programmes", "agenda", "evaluation")
 # Changed only through the pages that record each decision; the admin only shows them.
 READ_ONLY_IN_ADMIN = (
     "nominations",
@@ -206,6 +206,11 @@ MATRIX: dict[str, Row] = {
         lambda p: [f"{PROGRAMME}/sessions/1/attendance/reports/999999/remove/"],
         answers(403, anonymous=302, manager=404, superuser=404),
         method="post",
+    ),
+    # The tests are for the programme's participants only.
+    "evaluation:answer": Row(
+        lambda p: [f"{PROGRAMME}/tests/pre/", f"{PROGRAMME}/tests/post/"],
+        answers(403, anonymous=302, participant=200),
     ),
     "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
     "completions:moodle_users": Row(

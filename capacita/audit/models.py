@@ -21,6 +21,8 @@ class AuditEvent(models.Model):
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")
         ATTENDANCE_CORRECTED = "attendance.corrected", _("attendance corrected by hand")
         ATTENDANCE_REPORT_REMOVED = "attendance.report_removed", _("meeting report removed")
+        EVALUATION_SUBMITTED = "evaluation.submitted", _("test answers submitted")
+        EVALUATION_IMPORTED = "evaluation.imported", _("test answers imported")
         COMPLETION_IMPORTED = "completion.imported", _("completion report imported")
         COMPLETION_MARKED = "completion.marked", _("course completion marked by hand")
 

@@ -14,7 +14,7 @@ from capacita.agenda.timezones import viewer_zone
 from capacita.programmes.models import Membership, Programme, Role
 
 from .exports import board_csv, board_xlsx
-from .selectors import board, participants, progress_of
+from .selectors import board, participants, progress_of, tests_of
 
 
 def _programme(slug) -> Programme:
@@ -52,6 +52,7 @@ def my_progress(request, slug):
             "viewer_zone": zone,
             "zone_error": zone_error,
             "zone_differs": zone.key != programme.time_zone,
+            "tests": tests_of(programme, request.user) if membership else [],
         },
     )
 

@@ -1,0 +1,55 @@
+"""Building the tests in the administration site, scoped to the programmes one manages."""
+
+from django.contrib import admin
+
+from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.bilingual import bilingual_fieldset_row
+
+from .models import Choice, Question, Questionnaire, Section
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ("position", "kind", "title_es", "title_en")
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ("code", "text_es", "text_en", "is_correct")
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(ProgrammeScopedAdmin):
+    programme_lookup = "programme"
+    list_display = ("__str__", "kind", "opens_at", "closes_at", "manual_state")
+    list_filter = ("kind", "manual_state")
+    fieldsets = (
+        (None, {"fields": ("programme", "kind")}),
+        (None, {"fields": bilingual_fieldset_row("title", "intro")}),
+        (None, {"fields": ("opens_at", "closes_at", "manual_state")}),
+    )
+    inlines = [SectionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(ProgrammeScopedAdmin):
+    programme_lookup = "section__questionnaire__programme"
+    list_display = ("code", "__str__", "kind", "required", "section")
+    list_filter = ("kind", "section__kind")
+    ordering = ("section__questionnaire", "section__position", "position")
+    fieldsets = (
+        (None, {"fields": ("section", ("position", "code"), ("kind", "required"))}),
+        (None, {"fields": bilingual_fieldset_row("text")}),
+    )
+    inlines = [ChoiceInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section" and not request.user.is_superuser:
+            from capacita.permissions import managed_programmes
+
+            kwargs["queryset"] = Section.objects.filter(
+                questionnaire__programme__in=managed_programmes(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

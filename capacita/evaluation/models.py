@@ -1,0 +1,215 @@
+"""The pre-test and post-test of a programme: questionnaires, their questions and answers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from capacita.bilingual import Bilingual, BilingualMixin
+from capacita.programmes.models import Programme
+
+
+class Questionnaire(BilingualMixin):
+    class Kind(models.TextChoices):
+        PRE = "pre", _("pre-test")
+        POST = "post", _("post-test")
+
+    class ManualState(models.TextChoices):
+        AUTO = "auto", _("by its dates")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    title_es = models.CharField(_("title (Spanish)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    intro_es = models.TextField(_("introduction (Spanish)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    manual_state = models.CharField(
+        _("open or closed"),
+        max_length=6,
+        choices=ManualState.choices,
+        default=ManualState.AUTO,
+        help_text=_("Open or close the test by hand, whatever its dates say."),
+    )
+
+    title = Bilingual("title")
+    intro = Bilingual("intro")
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["programme", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind"], name="evaluation_one_questionnaire_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} · {self.get_kind_display()}"
+
+
+class Section(BilingualMixin):
+    class Kind(models.TextChoices):
+        KNOWLEDGE = "knowledge", _("knowledge")
+        EXPECTATIONS = "expectations", _("expectations")
+        SATISFACTION = "satisfaction", _("satisfaction")
+        USE = "use", _("use at work")
+        COMMENTS = "comments", _("comments")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title_es = models.CharField(_("title (Spanish)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+
+    title = Bilingual("title")
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["questionnaire", "position"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(BilingualMixin):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("single choice")
+        MULTIPLE = "multiple", _("multiple choice")
+        TRUE_FALSE = "true_false", _("true or false")
+        SCALE = "scale", _("scale 1–5")
+        TEXT = "text", _("free text")
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(
+        _("code"), max_length=10, help_text=_("Unique in the questionnaire, e.g. K01.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text_es = models.TextField(_("text (Spanish)"))
+    text_en = models.TextField(_("text (English)"))
+    required = models.BooleanField(_("required"), default=True)
+
+    text = Bilingual("text")
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["section__position", "position"]
+
+    def __str__(self):
+        return f"{self.code} · {self.text}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.section_id and self.code:
+            clash = Question.objects.filter(
+                section__questionnaire_id=self.section.questionnaire_id, code__iexact=self.code
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"code": _("Another question of this questionnaire has this code.")}
+                )
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.TRUE_FALSE)
+
+    def correct_codes(self) -> set[str]:
+        return {choice.code for choice in self.choices.all() if choice.is_correct}
+
+
+class Choice(BilingualMixin):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    code = models.CharField(_("code"), max_length=2, help_text=_("a, b, c, d…"))
+    text_es = models.CharField(_("text (Spanish)"), max_length=500)
+    text_en = models.CharField(_("text (English)"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    text = Bilingual("text")
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="evaluation_choice_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code}) {self.text}"
+
+
+class Response(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", _("answered on the site")
+        IMPORT = "import", _("imported")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="test_responses"
+    )
+    language = models.CharField(_("language"), max_length=2, default="es")
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices, default="web")
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "user"], name="evaluation_one_response_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.questionnaire} · {self.user}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def knowledge_score(self) -> float | None:
+        """Correct knowledge items / knowledge items (None when the test has none)."""
+        from .scoring import knowledge_score
+
+        return knowledge_score(self)
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choice_codes = models.JSONField(_("chosen codes"), default=list, blank=True)
+    scale = models.PositiveSmallIntegerField(_("scale"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="evaluation_one_answer_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.response} · {self.question.code}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.choice_codes and self.scale is None and not self.text.strip()

@@ -1,0 +1,37 @@
+"""Knowledge scores: pure functions over questions and answers."""
+
+from __future__ import annotations
+
+
+def is_correct(question, chosen: list[str] | set[str], correct: set[str] | None = None) -> bool:
+    """A single or true/false item is correct when the one chosen code is the correct one; a
+    multiple-choice item when the chosen set equals the correct set."""
+    correct = question.correct_codes() if correct is None else correct
+    chosen = set(chosen or [])
+    if not correct:
+        return False
+    if question.kind == question.Kind.MULTIPLE:
+        return chosen == correct
+    return len(chosen) == 1 and chosen <= correct
+
+
+def knowledge_questions(questionnaire):
+    from .models import Question, Section
+
+    return (
+        Question.objects.filter(
+            section__questionnaire=questionnaire, section__kind=Section.Kind.KNOWLEDGE
+        )
+        .exclude(kind__in=[Question.Kind.SCALE, Question.Kind.TEXT])
+        .prefetch_related("choices")
+    )
+
+
+def knowledge_score(response) -> float | None:
+    """Correct knowledge items / number of knowledge items; None when there are none."""
+    questions = list(knowledge_questions(response.questionnaire))
+    if not questions:
+        return None
+    chosen = {a.question_id: a.choice_codes for a in response.answers.all()}
+    correct = sum(1 for q in questions if is_correct(q, chosen.get(q.pk, [])))
+    return correct / len(questions)

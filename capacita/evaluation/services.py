@@ -1,0 +1,409 @@
+"""Answering, copying and importing the pre-test and post-test. Each change is one
+transaction; refusals raise `EvaluationError` with messages in the active language."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from capacita.audit.services import audit_record
+from capacita.permissions import can_answer_tests
+
+from .models import Answer, Choice, Question, Questionnaire, Response, Section
+
+OPEN = "open"
+NOT_YET = "not_yet"
+CLOSED = "closed"
+
+
+class EvaluationError(Exception):
+    """A refusal: `message` says why, `problems` lists what to fix (e.g. per question)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+def questionnaire_window_state(questionnaire: Questionnaire, now: dt.datetime | None = None):
+    """ "open", "not_yet" or "closed": the manager's hand decides first, then the dates
+    (opens_at inclusive, closes_at exclusive; a missing date does not limit)."""
+    now = now or timezone.now()
+    if questionnaire.manual_state == Questionnaire.ManualState.OPEN:
+        return OPEN
+    if questionnaire.manual_state == Questionnaire.ManualState.CLOSED:
+        return CLOSED
+    if questionnaire.opens_at and now < questionnaire.opens_at:
+        return NOT_YET
+    if questionnaire.closes_at and now >= questionnaire.closes_at:
+        return CLOSED
+    return OPEN
+
+
+def _questions(questionnaire) -> list[Question]:
+    return list(
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .select_related("section")
+        .prefetch_related("choices")
+        .order_by("section__position", "position")
+    )
+
+
+def parse_value(question: Question, raw) -> tuple[dict, str | None]:
+    """The answer fields for `raw` (a list of codes, a code, "a,c", a number, text), and an
+    error message when the value does not fit the question."""
+    if question.has_choices:
+        if raw is None or raw == "":
+            codes = []
+        elif isinstance(raw, str):
+            codes = [part.strip().lower() for part in raw.split(",") if part.strip()]
+        else:
+            codes = [str(part).strip().lower() for part in raw if str(part).strip()]
+        codes = sorted(set(codes))
+        known = {choice.code for choice in question.choices.all()}
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            return {}, _("%(code)s: “%(value)s” is not one of its options (%(options)s).") % {
+                "code": question.code,
+                "value": ", ".join(unknown),
+                "options": ", ".join(sorted(known)),
+            }
+        if len(codes) > 1 and question.kind != Question.Kind.MULTIPLE:
+            return {}, _("%(code)s: choose only one option.") % {"code": question.code}
+        return {"choice_codes": codes, "scale": None, "text": ""}, None
+    if question.kind == Question.Kind.SCALE:
+        if raw is None or str(raw).strip() == "":
+            return {"choice_codes": [], "scale": None, "text": ""}, None
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = 0
+        if not 1 <= value <= 5:
+            return {}, _("%(code)s: “%(value)s” is not a number from 1 to 5.") % {
+                "code": question.code,
+                "value": raw,
+            }
+        return {"choice_codes": [], "scale": value, "text": ""}, None
+    text = "" if raw is None else str(raw).strip()
+    return {"choice_codes": [], "scale": None, "text": text[:5000]}, None
+
+
+def _empty(values: dict) -> bool:
+    return not values.get("choice_codes") and values.get("scale") is None and not values.get("text")
+
+
+def save_answers(
+    questionnaire: Questionnaire,
+    user,
+    data: dict,
+    submit: bool,
+    *,
+    now: dt.datetime | None = None,
+    language: str | None = None,
+) -> Response:
+    """Save `user`'s answers (`data`: question code → value) as a draft, or, with `submit`,
+    make them final. A draft keeps partial answers; submitting needs every required
+    question answered (else nothing becomes final and each missing one is named). Refused
+    outside the window, after submission, and for anyone but a participant answering for
+    themself. Only the questions named in `data` change."""
+    if isinstance(questionnaire, Response):
+        questionnaire = questionnaire.questionnaire
+    now = now or timezone.now()
+    if not can_answer_tests(user, questionnaire.programme):
+        raise EvaluationError(_("Only the programme's participants answer its tests."))
+    state = questionnaire_window_state(questionnaire, now)
+    if state == NOT_YET:
+        raise EvaluationError(_("This test is not open yet: nothing was saved."))
+    if state == CLOSED:
+        raise EvaluationError(_("This test is closed: nothing was saved."))
+    with transaction.atomic():
+        response, _created = Response.objects.select_for_update().get_or_create(
+            questionnaire=questionnaire,
+            user=user,
+            defaults={"language": language or getattr(user, "language", "es")},
+        )
+        if response.is_submitted:
+            raise EvaluationError(
+                _("You already submitted your answers to this test: they cannot be changed.")
+            )
+        questions = _questions(questionnaire)
+        problems = []
+        parsed = {}
+        for question in questions:
+            if question.code not in data:
+                continue
+            values, error = parse_value(question, data[question.code])
+            if error:
+                problems.append(error)
+            else:
+                parsed[question] = values
+        if problems:
+            raise EvaluationError(_("Some answers could not be saved."), problems)
+        for question, values in parsed.items():
+            Answer.objects.update_or_create(response=response, question=question, defaults=values)
+        if language:
+            response.language = language
+        if submit:
+            answered = {
+                answer.question_id for answer in response.answers.all() if not answer.is_empty
+            }
+            missing = [q for q in questions if q.required and q.pk not in answered]
+            if not missing:
+                response.submitted_at = now
+                audit_record(
+                    actor=user,
+                    action="evaluation.submitted",
+                    subject=response,
+                    programme=questionnaire.programme,
+                    details={"kind": questionnaire.kind},
+                )
+        else:
+            missing = []
+        response.save()
+    if missing:
+        # The draft stands (its transaction is committed); the submission does not.
+        raise MissingAnswers(missing)
+    return response
+
+
+class MissingAnswers(EvaluationError):
+    """Submission refused: required questions unanswered (the draft was kept)."""
+
+    def __init__(self, missing):
+        super().__init__(
+            _("Your answers were saved but not submitted: some required questions are unanswered."),
+            [
+                _("Question %(code)s is required: %(text)s") % {"code": q.code, "text": q.text}
+                for q in missing
+            ],
+        )
+
+
+@transaction.atomic
+def copy_questionnaire(questionnaire: Questionnaire, to_programme, actor=None) -> Questionnaire:
+    """A copy of `questionnaire` (sections, questions, choices; no dates, no answers) for
+    `to_programme`. Refused when that programme already has a test of this kind."""
+    if Questionnaire.objects.filter(programme=to_programme, kind=questionnaire.kind).exists():
+        raise EvaluationError(
+            _("%(programme)s already has a %(kind)s.")
+            % {"programme": to_programme, "kind": questionnaire.get_kind_display()}
+        )
+    copy = Questionnaire.objects.create(
+        programme=to_programme,
+        kind=questionnaire.kind,
+        title_es=questionnaire.title_es,
+        title_en=questionnaire.title_en,
+        intro_es=questionnaire.intro_es,
+        intro_en=questionnaire.intro_en,
+    )
+    for section in questionnaire.sections.order_by("position"):
+        new_section = Section.objects.create(
+            questionnaire=copy,
+            position=section.position,
+            kind=section.kind,
+            title_es=section.title_es,
+            title_en=section.title_en,
+        )
+        for question in section.questions.order_by("position"):
+            new_question = Question.objects.create(
+                section=new_section,
+                position=question.position,
+                code=question.code,
+                kind=question.kind,
+                text_es=question.text_es,
+                text_en=question.text_en,
+                required=question.required,
+            )
+            Choice.objects.bulk_create(
+                Choice(
+                    question=new_question,
+                    code=choice.code,
+                    text_es=choice.text_es,
+                    text_en=choice.text_en,
+                    is_correct=choice.is_correct,
+                )
+                for choice in question.choices.all()
+            )
+    return copy
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RowVerdict:
+    number: int
+    email: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class ImportOutcome:
+    verdicts: list[RowVerdict]
+    problems: list[str]  # about the file as a whole (unknown columns, no e-mail column)
+    saved: int = 0
+    dry_run: bool = False
+
+    @property
+    def refused(self) -> list[RowVerdict]:
+        return [verdict for verdict in self.verdicts if verdict.refused]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.refused
+
+
+def read_response_file(name: str, content: bytes) -> tuple[list[str], list]:
+    """The columns and rows of a CSV or XLSX file: each row is (its number as seen in the
+    file, header → text); empty rows are skipped, the first non-empty row is the header."""
+    from capacita.nominations.spreadsheets import cell_text, clean, decode_text, detect_separator
+
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:
+            raise EvaluationError(_("This file cannot be read as an XLSX workbook.")) from error
+        try:
+            lines = [
+                [cell_text(value) for value in row]
+                for row in workbook.active.iter_rows(values_only=True)
+            ]
+        finally:
+            workbook.close()
+    else:
+        try:
+            text = decode_text(content)
+        except Exception as error:
+            raise EvaluationError(
+                _("This file is not a text file: save it as XLSX or CSV.")
+            ) from error
+        lines = list(csv.reader(io.StringIO(text), delimiter=detect_separator(text)))
+    rows = []
+    header = None
+    for number, line in enumerate(lines, start=1):
+        cells = [clean(cell or "") for cell in line]
+        if not any(cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        rows.append(
+            (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h})
+        )
+    if header is None:
+        raise EvaluationError(_("The file is empty."))
+    return [h for h in header if h], rows
+
+
+def import_responses(
+    programme, kind: str, rows, actor, dry_run: bool = False, *, columns=None
+) -> ImportOutcome:
+    """Import answers given on paper or in another tool: `rows` of (number, column → text),
+    an `email` column and one column per question code. Each row gets a verdict; if any row
+    or column is refused nothing is saved (all or nothing). Imported responses are submitted,
+    source "import"."""
+    questionnaire = Questionnaire.objects.filter(programme=programme, kind=kind).first()
+    if questionnaire is None:
+        raise EvaluationError(
+            _("%(programme)s has no %(kind)s.")
+            % {"programme": programme, "kind": Questionnaire.Kind(kind).label}
+        )
+    questions = {q.code.lower(): q for q in _questions(questionnaire)}
+    problems = []
+    if columns is None:
+        columns = []
+        for _number, values in rows:
+            for column in values:
+                if column not in columns:
+                    columns.append(column)
+    lowered = [c.strip().lower() for c in columns]
+    if "email" not in lowered and "e-mail" not in lowered:
+        problems.append(_("The file has no “email” column."))
+    unknown = [c for c in columns if c.strip().lower() not in questions | {"email": 0, "e-mail": 0}]
+    for column in unknown:
+        problems.append(
+            _("Unknown column “%(column)s”: no question has this code.") % {"column": column}
+        )
+    User = get_user_model()
+    verdicts = []
+    seen = set()
+    plans = []
+    for number, values in rows:
+        values = {k.strip().lower(): v for k, v in values.items()}
+        email = (values.get("email") or values.get("e-mail") or "").strip()
+        verdict = RowVerdict(number, email)
+        verdicts.append(verdict)
+        user = User.objects.filter(email__iexact=email).first() if email else None
+        if not email:
+            verdict.reasons.append(_("no e-mail address"))
+        elif user is None:
+            verdict.reasons.append(_("unknown e-mail address %(email)s") % {"email": email})
+        elif not can_answer_tests(user, programme):
+            verdict.reasons.append(
+                _("%(email)s is not a participant of this programme") % {"email": email}
+            )
+        elif email.lower() in seen:
+            verdict.reasons.append(_("%(email)s appears twice in the file") % {"email": email})
+        elif Response.objects.filter(
+            questionnaire=questionnaire, user=user, submitted_at__isnull=False
+        ).exists():
+            verdict.reasons.append(
+                _("%(email)s has already submitted this test") % {"email": email}
+            )
+        seen.add(email.lower())
+        parsed = {}
+        for code, raw in values.items():
+            question = questions.get(code)
+            if question is None:
+                continue
+            answer, error = parse_value(question, raw)
+            if error:
+                verdict.reasons.append(error)
+            else:
+                parsed[question] = answer
+        if not verdict.refused:
+            plans.append((user, parsed))
+    outcome = ImportOutcome(verdicts, problems, dry_run=dry_run)
+    if not outcome.ok or dry_run:
+        outcome.saved = len(plans) if outcome.ok else 0
+        return outcome
+    now = timezone.now()
+    with transaction.atomic():
+        for user, parsed in plans:
+            response, _created = Response.objects.get_or_create(
+                questionnaire=questionnaire,
+                user=user,
+                defaults={"language": user.language, "source": Response.Source.IMPORT},
+            )
+            for question, values in parsed.items():
+                if _empty(values):
+                    Answer.objects.filter(response=response, question=question).delete()
+                else:
+                    Answer.objects.update_or_create(
+                        response=response, question=question, defaults=values
+                    )
+            response.source = Response.Source.IMPORT
+            response.submitted_at = now
+            response.save()
+            audit_record(
+                actor=actor,
+                action="evaluation.imported",
+                subject=response,
+                programme=programme,
+                details={"kind": kind},
+            )
+    outcome.saved = len(plans)
+    return outcome

@@ -1,0 +1,394 @@
+"""Figures of the pre-test/post-test evaluation, computed from plain values.
+
+Nothing here reads the database: callers pass scores, answers and scale values, and get
+dataclasses and dicts ready for a page or a JSON export. Every figure is a plain `float`
+(never NaN) or `None` when it cannot be given; messages for people go through gettext.
+
+Knowledge scores are fractions of the maximum (0 to 1). What is promised:
+
+- **Who counts.** One `(pre, post)` per participant. Participants with both tests are the
+  pairs; those with one test are counted apart (`pre_only_n`, `post_only_n`) and enter no
+  figure; those with neither are ignored. Means and medians before and after are over the
+  pairs only, so that "before" and "after" describe the same people.
+- **Gain.** The mean paired difference `post - pre`, with its 95% confidence interval from
+  Student's t: `mean ± t(0.975, n - 1) · sd / √n` (sd with n - 1 in the denominator); no
+  interval with fewer than 2 pairs.
+- **Normalized gain.** The mean over pairs with `pre < 1` of `(post - pre) / (1 - pre)`;
+  a participant who started at the maximum has nothing left to gain and is left out.
+- **Improved, same, worsened.** Shares of the pairs; they sum to 1.
+- **Wilcoxon signed-rank test** (`scipy.stats.wilcoxon`, two-sided). Zero differences are
+  dropped, as SciPy's default `zero_method="wilcox"` does; the test then runs on the pairs
+  whose score changed. It is given only when at least `MIN_PAIRS_FOR_TEST` pairs changed:
+  with 5 or fewer, even a unanimous change cannot reach p < 0.05 (the smallest exact
+  two-sided p with 5 pairs is 2/32), so a p-value would say nothing. Otherwise
+  `no_test_reason` says why not (too few pairs, all differences zero, too few changed).
+  The statistic is SciPy's: the smaller of the rank sums of positive and negative
+  differences.
+- **Effect size**: the matched-pairs rank-biserial correlation
+  `r = (T+ - T-) / (T+ + T-)`, where `T+` and `T-` are the sums of the ranks of the
+  positive and negative differences, ranked by absolute value among the non-zero
+  differences (ties get their average rank; zeros dropped as in the test). It runs from
+  -1 (everyone worsened) to +1 (everyone improved). Given with the test only.
+
+Differences are rounded to 10 decimals before they are compared, ranked or tested, so that
+`0.3 - 0.2` and `0.2 - 0.1` are the same tie and `0.7 - 0.7` is a zero, as a person would
+read them.
+
+Groups (country, profile, sex/gender): see `by_group`; a group of fewer than
+`MIN_GROUP_SIZE` people never shows a figure.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics as pystats
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+from django.utils.translation import gettext as _
+from scipy import stats
+
+# The fewest pairs with a changed score on which the Wilcoxon test is run.
+MIN_PAIRS_FOR_TEST = 6
+# The fewest people a group may have to be shown apart, and the fewest pairs whose
+# figures a shown group may give.
+MIN_GROUP_SIZE = 3
+# Decimals kept by the `as_dict` methods.
+ROUND_DECIMALS = 4
+# Decimals to which paired differences are rounded before they are compared or ranked.
+DIFFERENCE_DECIMALS = 10
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class KnowledgeSummary:
+    """The knowledge figures of a set of participants (see the module's docstring).
+
+    Every figure is `None` when there is nothing to compute it from (no pairs, one pair for
+    the interval, no pair below the maximum for the normalized gain, no test run for the
+    Wilcoxon figures). `no_test_reason` is "" when the test was run, else a sentence saying
+    why not.
+    """
+
+    paired_n: int
+    pre_only_n: int
+    post_only_n: int
+    mean_pre: float | None
+    median_pre: float | None
+    mean_post: float | None
+    median_post: float | None
+    mean_gain: float | None
+    gain_ci_low: float | None
+    gain_ci_high: float | None
+    normalized_gain: float | None
+    improved: float | None
+    same: float | None
+    worsened: float | None
+    wilcoxon_statistic: float | None
+    wilcoxon_p: float | None
+    effect_size: float | None
+    no_test_reason: str
+
+    def as_dict(self) -> dict:
+        """Every field by name, floats rounded to 4 decimals, `None` kept: ready for JSON."""
+        return {key: _rounded(value) for key, value in asdict(self).items()}
+
+
+def knowledge_summary(scores: Iterable[tuple[float | None, float | None]]) -> KnowledgeSummary:
+    """Summarise one `(pre, post)` per participant, `None` for a test not taken.
+
+    Scores must be numbers from 0 to 1; anything else (NaN included) raises `ValueError`.
+    """
+    pre_scores: list[float] = []
+    post_scores: list[float] = []
+    pre_only = post_only = 0
+    for pre, post in scores:
+        pre, post = _checked(pre), _checked(post)
+        if pre is not None and post is not None:
+            pre_scores.append(pre)
+            post_scores.append(post)
+        elif pre is not None:
+            pre_only += 1
+        elif post is not None:
+            post_only += 1
+    return _summary(pre_scores, post_scores, pre_only, post_only)
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """One line of a breakdown by country, profile or sex/gender.
+
+    `size` is the number of people in the group with at least one test. A group with fewer
+    than `MIN_GROUP_SIZE` of them is `hidden`: its `summary` is `None`. `pooled` marks the
+    line that gathers the people of the hidden groups (see `by_group`).
+    """
+
+    label: str
+    size: int
+    summary: KnowledgeSummary | None
+    hidden: bool
+    pooled: bool = False
+
+    def as_dict(self) -> dict:
+        """JSON-ready: the summary through `KnowledgeSummary.as_dict`, or `None`."""
+        return {
+            "label": self.label,
+            "size": self.size,
+            "summary": self.summary.as_dict() if self.summary is not None else None,
+            "hidden": self.hidden,
+            "pooled": self.pooled,
+        }
+
+
+def by_group(rows: Iterable[tuple[str, float | None, float | None]]) -> list[GroupSummary]:
+    """The knowledge figures of each group, from one `(group label, pre, post)` per person.
+
+    Promises:
+
+    - one line per group, sorted by label; people with neither test are not counted;
+    - a group of fewer than `MIN_GROUP_SIZE` people (with at least one test) is listed with
+      `hidden=True`, its size and no figures;
+    - in a shown group with fewer than `MIN_GROUP_SIZE` pairs, only the counts are given:
+      the paired figures would describe one or two people, and `no_test_reason` says so;
+    - when some groups are hidden, a last line, `pooled=True`, labelled "Other groups",
+      gathers their people; it follows the same rules (hidden if fewer than
+      `MIN_GROUP_SIZE` people in all, paired figures withheld under `MIN_GROUP_SIZE` pairs).
+
+    Beware: figures of all participants shown beside these lines can give, by subtraction,
+    the sum of the scores of hidden people; the page that shows both must take care of it.
+    """
+    grouped: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
+    for label, pre, post in rows:
+        pre, post = _checked(pre), _checked(post)
+        if pre is None and post is None:
+            continue
+        grouped[label].append((pre, post))
+
+    lines = []
+    hidden_people: list[tuple[float | None, float | None]] = []
+    for label in sorted(grouped):
+        people = grouped[label]
+        if len(people) < MIN_GROUP_SIZE:
+            hidden_people.extend(people)
+            lines.append(GroupSummary(label=label, size=len(people), summary=None, hidden=True))
+        else:
+            lines.append(_group_line(label, people))
+    if hidden_people:
+        lines.append(_group_line(_("Other groups"), hidden_people, pooled=True))
+    return lines
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """Share of correct answers to one knowledge item before and after.
+
+    `pre_n`/`post_n` count the answers; a share is `None` when there is no answer, and
+    `change` (post share minus pre share) is `None` unless both shares are given.
+    """
+
+    code: str
+    pre_n: int
+    pre_correct: float | None
+    post_n: int
+    post_correct: float | None
+    change: float | None
+
+    def as_dict(self) -> dict:
+        """Every field by name, floats rounded to 4 decimals, `None` kept."""
+        return {key: _rounded(value) for key, value in asdict(self).items()}
+
+
+def item_changes(answers: Iterable[tuple[str, str, bool]]) -> list[ItemChange]:
+    """Share correct per item from `(item code, "pre" or "post", correct?)`, sorted by code.
+
+    Every answer counts (not only those of participants with both tests): an item's share
+    describes the item. Another phase than "pre" or "post" raises `ValueError`.
+    """
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"pre": [0, 0], "post": [0, 0]})
+    for code, phase, correct in answers:
+        if phase not in ("pre", "post"):
+            raise ValueError(_("Unknown test phase “%(phase)s”.") % {"phase": phase})
+        tally = counts[code][phase]
+        tally[0] += 1
+        tally[1] += bool(correct)
+    changes = []
+    for code in sorted(counts):
+        (pre_n, pre_ok), (post_n, post_ok) = counts[code]["pre"], counts[code]["post"]
+        pre_share = pre_ok / pre_n if pre_n else None
+        post_share = post_ok / post_n if post_n else None
+        change = (
+            post_share - pre_share if pre_share is not None and post_share is not None else None
+        )
+        changes.append(ItemChange(code, pre_n, pre_share, post_n, post_share, change))
+    return changes
+
+
+def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5) -> dict:
+    """The distribution of the answers to one scale question (expectations, satisfaction…).
+
+    Returns `{"n", "counts", "shares", "mean", "median"}`: `counts` and `shares` have every
+    point from `low` to `high` (zero when nobody chose it), `None` answers are skipped and
+    not in `n`; with no answer, shares, mean and median are `None`. A value outside the
+    scale (or not a whole number) raises `ValueError`.
+    """
+    if low > high:
+        raise ValueError(_("The scale's low end is above its high end."))
+    counts = dict.fromkeys(range(low, high + 1), 0)
+    answered: list[int] = []
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(_("“%(value)s” is not a point of the scale.") % {"value": value})
+        if not low <= value <= high:
+            raise ValueError(
+                _("%(value)s is outside the scale from %(low)s to %(high)s.")
+                % {"value": value, "low": low, "high": high}
+            )
+        counts[int(value)] += 1
+        answered.append(int(value))
+    n = len(answered)
+    return {
+        "n": n,
+        "counts": counts,
+        "shares": {point: (count / n if n else None) for point, count in counts.items()},
+        "mean": pystats.fmean(answered) if n else None,
+        "median": float(pystats.median(answered)) if n else None,
+    }
+
+
+# --- Internals ---------------------------------------------------------------------------
+
+# The fields of `KnowledgeSummary` that are figures (all but the counts and the reason).
+_FIGURES = tuple(
+    field.name
+    for field in fields(KnowledgeSummary)
+    if field.name not in {"paired_n", "pre_only_n", "post_only_n", "no_test_reason"}
+)
+
+
+def _checked(score: float | None) -> float | None:
+    if score is None:
+        return None
+    value = float(score)
+    if math.isnan(value) or not 0 <= value <= 1:
+        raise ValueError(
+            _("A score must be a fraction of the maximum, from 0 to 1, not %(score)s.")
+            % {"score": score}
+        )
+    return value
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, ROUND_DECIMALS)
+    return value
+
+
+def _summary(
+    pre: list[float], post: list[float], pre_only: int, post_only: int
+) -> KnowledgeSummary:
+    n = len(pre)
+    if n == 0:
+        return KnowledgeSummary(
+            paired_n=0,
+            pre_only_n=pre_only,
+            post_only_n=post_only,
+            no_test_reason=_("No participant took both tests."),
+            **dict.fromkeys(_FIGURES),
+        )
+
+    differences = [round(b - a, DIFFERENCE_DECIMALS) for a, b in zip(pre, post, strict=True)]
+    mean_gain = pystats.fmean(differences)
+    ci_low = ci_high = None
+    if n >= 2:
+        half_width = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * pystats.stdev(differences)
+        half_width /= math.sqrt(n)
+        ci_low, ci_high = mean_gain - float(half_width), mean_gain + float(half_width)
+
+    below_max = [(d, a) for d, a in zip(differences, pre, strict=True) if a < 1]
+    normalized = pystats.fmean(d / (1 - a) for d, a in below_max) if below_max else None
+
+    improved = sum(d > 0 for d in differences)
+    worsened = sum(d < 0 for d in differences)
+    statistic, p_value, effect, reason = _wilcoxon([d for d in differences if d != 0], n)
+
+    return KnowledgeSummary(
+        paired_n=n,
+        pre_only_n=pre_only,
+        post_only_n=post_only,
+        mean_pre=pystats.fmean(pre),
+        median_pre=float(pystats.median(pre)),
+        mean_post=pystats.fmean(post),
+        median_post=float(pystats.median(post)),
+        mean_gain=mean_gain,
+        gain_ci_low=ci_low,
+        gain_ci_high=ci_high,
+        normalized_gain=normalized,
+        improved=improved / n,
+        same=(n - improved - worsened) / n,
+        worsened=worsened / n,
+        wilcoxon_statistic=statistic,
+        wilcoxon_p=p_value,
+        effect_size=effect,
+        no_test_reason=reason,
+    )
+
+
+def _wilcoxon(
+    nonzero: list[float], paired_n: int
+) -> tuple[float | None, float | None, float | None, str]:
+    """Statistic, p-value, rank-biserial effect size and reason from the non-zero differences."""
+    if paired_n < MIN_PAIRS_FOR_TEST:
+        reason = _(
+            "No significance test: %(n)d pairs of tests; the Wilcoxon test needs at least "
+            "%(minimum)d."
+        ) % {"n": paired_n, "minimum": MIN_PAIRS_FOR_TEST}
+        return None, None, None, reason
+    if not nonzero:
+        return None, None, None, _("No significance test: no participant's score changed.")
+    if len(nonzero) < MIN_PAIRS_FOR_TEST:
+        reason = _(
+            "No significance test: only %(changed)d of %(n)d participants' scores changed; "
+            "the Wilcoxon test leaves out unchanged scores and needs at least %(minimum)d "
+            "changed."
+        ) % {"changed": len(nonzero), "n": paired_n, "minimum": MIN_PAIRS_FOR_TEST}
+        return None, None, None, reason
+
+    ranks = stats.rankdata(np.abs(nonzero))
+    positive = float(sum(rank for rank, d in zip(ranks, nonzero, strict=True) if d > 0))
+    negative = float(sum(rank for rank, d in zip(ranks, nonzero, strict=True) if d < 0))
+    effect = (positive - negative) / (positive + negative)
+    with warnings.catch_warnings():
+        # Zeros are already dropped; nothing SciPy might note should reach the caller.
+        warnings.simplefilter("ignore")
+        result = stats.wilcoxon(nonzero)
+    statistic, p_value = float(result.statistic), float(result.pvalue)
+    if math.isnan(statistic) or math.isnan(p_value):
+        return None, None, None, _("No significance test: the Wilcoxon test gave no result.")
+    return statistic, p_value, effect, ""
+
+
+def _group_line(
+    label: str, people: list[tuple[float | None, float | None]], pooled: bool = False
+) -> GroupSummary:
+    size = len(people)
+    if size < MIN_GROUP_SIZE:
+        return GroupSummary(label=label, size=size, summary=None, hidden=True, pooled=pooled)
+    summary = knowledge_summary(people)
+    if summary.paired_n and summary.paired_n < MIN_GROUP_SIZE:
+        summary = KnowledgeSummary(
+            paired_n=summary.paired_n,
+            pre_only_n=summary.pre_only_n,
+            post_only_n=summary.post_only_n,
+            no_test_reason=_(
+                "Figures withheld: fewer than %(minimum)d people in this group took both "
+                "tests, and they could be recognised."
+            )
+            % {"minimum": MIN_GROUP_SIZE},
+            **dict.fromkeys(_FIGURES),
+        )
+    return GroupSummary(label=label, size=size, summary=summary, hidden=False, pooled=pooled)
