@@ -37,3 +37,12 @@ def full_answers(questionnaire, correct=True) -> dict:
                 pick = [c for c in choices if c.is_correct == correct][0]
                 data[question.code] = pick.code
     return data
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages these tests read are the English ones, whatever ran before them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,81 @@
+"""The evaluation figures as an XLSX workbook: one sheet per table."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from capacita.progress.exports import sheet_text
+
+
+def _sheet(workbook, title, header, rows):
+    # Sheet names may not hold []:*?/\ and have at most 31 characters.
+    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
+    sheet.append([sheet_text(value) for value in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([sheet_text(value) if isinstance(value, str) else value for value in row])
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def report_workbook(report: dict) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(
+        workbook,
+        _("Knowledge"),
+        [_("Figure"), _("Value")],
+        [(key, value) for key, value in report["knowledge"].items()],
+    )
+    _sheet(
+        workbook,
+        _("Participants"),
+        [_("E-mail"), _("Name"), _("Country"), _("Pre-test"), _("Post-test")],
+        [
+            (p["email"], p["name"], p["country"], p["pre"], p["post"])
+            for p in report["participants"]
+        ],
+    )
+    for key, title in (
+        ("by_country", _("By country")),
+        ("by_profile", _("By profile")),
+        ("by_gender", _("By sex/gender")),
+    ):
+        _sheet(
+            workbook,
+            title,
+            [
+                _("Group"),
+                _("People"),
+                _("Pairs"),
+                _("Mean before"),
+                _("Mean after"),
+                _("Mean gain"),
+            ],
+            [
+                (
+                    group["label"],
+                    group["size"],
+                    (group["summary"] or {}).get("paired_n"),
+                    (group["summary"] or {}).get("mean_pre"),
+                    (group["summary"] or {}).get("mean_post"),
+                    (group["summary"] or {}).get("mean_gain"),
+                )
+                for group in report[key]
+            ],
+        )
+    _sheet(
+        workbook,
+        _("Items"),
+        [_("Item"), _("Correct before"), _("Correct after"), _("Change")],
+        [(i["code"], i["pre_correct"], i["post_correct"], i["change"]) for i in report["items"]],
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
