@@ -280,41 +280,33 @@ def _account_for(nomination: Nomination):
     return user
 
 
+def _decide_unaccepted(nominations, status, action, actor, reason) -> None:
+    """Decide on nominations that have no account yet; an accepted one stops everything."""
+    with transaction.atomic():
+        for nomination in nominations:
+            if nomination.status == Status.ACCEPTED:
+                raise NominationError(
+                    _("%(name)s is already accepted and has an account.")
+                    % {"name": nomination.full_name}
+                )
+            _decide(nomination, status, actor, reason, action)
+
+
 def reject_nominations(nominations: Iterable[Nomination], *, actor, reason: str) -> None:
     """Reject nominations not yet accepted; the reason is required and recorded."""
     if not reason.strip():
         raise NominationError(_("Rejecting a nomination needs a reason."))
-    with transaction.atomic():
-        for nomination in nominations:
-            if nomination.status == Status.ACCEPTED:
-                raise NominationError(
-                    _("%(name)s is already accepted and has an account.")
-                    % {"name": nomination.full_name}
-                )
-            _decide(nomination, Status.REJECTED, actor, reason, Action.NOMINATION_REJECTED)
+    _decide_unaccepted(nominations, Status.REJECTED, Action.NOMINATION_REJECTED, actor, reason)
 
 
 def move_to_reserve(nominations: Iterable[Nomination], *, actor, reason: str = "") -> None:
-    with transaction.atomic():
-        for nomination in nominations:
-            if nomination.status == Status.ACCEPTED:
-                raise NominationError(
-                    _("%(name)s is already accepted and has an account.")
-                    % {"name": nomination.full_name}
-                )
-            _decide(nomination, Status.RESERVE, actor, reason, Action.NOMINATION_RESERVED)
+    """Move nominations not yet accepted to the reserve list."""
+    _decide_unaccepted(nominations, Status.RESERVE, Action.NOMINATION_RESERVED, actor, reason)
 
 
 def reinstate_nominations(nominations: Iterable[Nomination], *, actor, reason: str = "") -> None:
     """Bring nominations back from the reserve list (or a rejection) to be decided again."""
-    with transaction.atomic():
-        for nomination in nominations:
-            if nomination.status == Status.ACCEPTED:
-                raise NominationError(
-                    _("%(name)s is already accepted and has an account.")
-                    % {"name": nomination.full_name}
-                )
-            _decide(nomination, Status.SUBMITTED, actor, reason, Action.NOMINATION_REINSTATED)
+    _decide_unaccepted(nominations, Status.SUBMITTED, Action.NOMINATION_REINSTATED, actor, reason)
 
 
 def accept_all_within_quota(programme, *, actor, country=None) -> list[Nomination]:
