@@ -75,14 +75,20 @@ def send_due_reminders(now: dt.datetime | None = None) -> ReminderCount:
             ).values_list("user_id", flat=True)
         )
         seen = set()
+        calendars: dict[str, bytes] = {}
         for membership in _people(programme, REGISTERED_ROLES):
             user = membership.user
             if user.pk in done or user.pk in seen:
                 continue
             seen.add(user.pk)
             zone = zone_or_none(user.preferred_time_zone) or programme.zone
-            with translation.override(user.language):
-                calendar = programme_calendar(programme, site + programme.get_absolute_url())
+            if user.language not in calendars:
+                # One calendar per language for the whole session, not one per person.
+                with translation.override(user.language):
+                    calendars[user.language] = programme_calendar(
+                        programme, site + programme.get_absolute_url()
+                    )
+            calendar = calendars[user.language]
             subject, body = _render(
                 user,
                 "session",
