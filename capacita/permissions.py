@@ -137,3 +137,9 @@ def can_follow_participant(user, programme: Programme, membership: Membership) -
 def can_answer_tests(user, programme: Programme) -> bool:
     """Only a programme's participants answer its pre-test and post-test."""
     return user.is_authenticated and Role.PARTICIPANT in roles_in(user, programme)
+
+
+def can_read_evaluation(user, programme: Programme) -> bool:
+    """The pre-test and post-test figures and everyone's answers: the managers only (focal
+    points read their country's figures in its report; participants only their own test)."""
+    return is_manager(user, programme)

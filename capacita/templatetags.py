@@ -3,7 +3,8 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language_info
+from django.utils.formats import number_format
+from django.utils.translation import get_language_info, ngettext
 
 register = template.Library()
 
@@ -34,3 +35,27 @@ def language_links(context) -> list[dict]:
 def paragraphs(text: str) -> list[str]:
     """Split a text into paragraphs at blank lines."""
     return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
+
+
+@register.filter
+def percent(fraction, signed: bool = False) -> str:
+    """A fraction (0.625) as a whole percentage in the active language's format ("62 %");
+    "—" for None. With `signed` (`|percent:True`), a difference between two percentages, in
+    percentage points with its sign ("+18 points"): "+18 %" would read as a relative change."""
+    if fraction is None or fraction == "":
+        return "—"
+    value = round(float(fraction) * 100)
+    if not signed:
+        return f"{number_format(value)} %"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return ngettext("%(value)s point", "%(value)s points", abs(value)) % {
+        "value": sign + number_format(abs(value))
+    }
+
+
+@register.filter
+def decimal(value, places: int = 2) -> str:
+    """A number with `places` decimals in the active language's format; "—" for None."""
+    if value is None or value == "":
+        return "—"
+    return number_format(round(float(value), places), decimal_pos=places)

@@ -131,6 +131,10 @@ def demo_participant():
     return User.objects.get(email="participant.mx@example.org")
 
 
+def other_participant():
+    return User.objects.get(email="participant.do@example.org")
+
+
 def demo_slides():
     from django.core.files.base import ContentFile
 
@@ -211,6 +215,18 @@ MATRIX: dict[str, Row] = {
     "evaluation:answer": Row(
         lambda p: [f"{PROGRAMME}/tests/pre/", f"{PROGRAMME}/tests/post/"],
         answers(403, anonymous=302, participant=200),
+    ),
+    # Everyone's answers and the figures: the managers only. A participant changing the id
+    # in the address reaches neither another participant's answers nor their own this way.
+    "evaluation:report": Row(lambda p: [f"{PROGRAMME}/tests/report/"], MANAGERS_ONLY),
+    "evaluation:report_xlsx": Row(lambda p: [f"{PROGRAMME}/tests/report.xlsx"], MANAGERS_ONLY),
+    "evaluation:response": Row(
+        lambda p: [
+            f"{PROGRAMME}/tests/{kind}/responses/{user.pk}/"
+            for kind in ("pre", "post")
+            for user in (demo_participant(), other_participant())
+        ],
+        MANAGERS_ONLY,
     ),
     "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
     "completions:moodle_users": Row(

@@ -1,11 +1,13 @@
 """Building the tests in the administration site, scoped to the programmes one manages."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from capacita.admin_scoping import ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 
 from .models import Choice, Question, Questionnaire, Section
+from .services import default_window
 
 
 class SectionInline(admin.TabularInline):
@@ -28,9 +30,26 @@ class QuestionnaireAdmin(ProgrammeScopedAdmin):
     fieldsets = (
         (None, {"fields": ("programme", "kind")}),
         (None, {"fields": bilingual_fieldset_row("title", "intro")}),
-        (None, {"fields": ("opens_at", "closes_at", "manual_state")}),
+        (
+            None,
+            {
+                "fields": ("opens_at", "closes_at", "manual_state"),
+                "description": _(
+                    "Left empty, the dates are set when the test is saved: the pre-test "
+                    "around the start of session 1, the post-test around the end of "
+                    "session 3."
+                ),
+            },
+        ),
     )
     inlines = [SectionInline]
+
+    def save_model(self, request, obj, form, change):
+        # A new test without dates opens and closes around its sessions, as the programme
+        # expects; a manager who wants it open at any time says so with the hand setting.
+        if not change and obj.opens_at is None and obj.closes_at is None:
+            obj.opens_at, obj.closes_at = default_window(obj.programme, obj.kind)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Question)

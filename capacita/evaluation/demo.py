@@ -16,6 +16,7 @@ from django.db import transaction
 from capacita.programmes.models import Membership, Role
 
 from .models import Answer, Choice, Question, Questionnaire, Response, Section
+from .services import default_window
 
 DEMO_TESTS_FILE = Path(__file__).resolve().parent / "data" / "crm-2021-tests.yaml"
 DEMO_SEED = 2021
@@ -27,18 +28,6 @@ CHOICE_CODES = "abcd"
 def read_tests_file(path: Path = DEMO_TESTS_FILE) -> dict:
     with open(path, encoding="utf-8") as file:
         return yaml.safe_load(file)
-
-
-def _windows(programme) -> dict[str, tuple]:
-    sessions = {s.number: s for s in programme.sessions.all()}
-    windows = {"pre": (None, None), "post": (None, None)}
-    if 1 in sessions:
-        start = sessions[1].starts_at
-        windows["pre"] = (start - dt.timedelta(minutes=30), start + dt.timedelta(days=2))
-    last = sessions.get(3) or (sessions[max(sessions)] if sessions else None)
-    if last:
-        windows["post"] = (last.starts_at, last.ends_at + dt.timedelta(days=7))
-    return windows
 
 
 def _add_section(questionnaire, position, kind, title, questions, *, knowledge=False):
@@ -73,12 +62,12 @@ def _add_section(questionnaire, position, kind, title, questions, *, knowledge=F
 def load_demo_tests(programme, data: dict | None = None) -> list[Questionnaire]:
     """Create the pre-test and post-test when missing, then generate answers once."""
     data = data or read_tests_file()
-    windows = _windows(programme)
     questionnaires = []
     for kind in ("pre", "post"):
         questionnaire = Questionnaire.objects.filter(programme=programme, kind=kind).first()
         if questionnaire is None:
             spec = data[kind]
+            opens_at, closes_at = default_window(programme, kind)
             questionnaire = Questionnaire.objects.create(
                 programme=programme,
                 kind=kind,
@@ -86,8 +75,8 @@ def load_demo_tests(programme, data: dict | None = None) -> list[Questionnaire]:
                 title_en=spec["title"]["en"],
                 intro_es=spec["intro"]["es"],
                 intro_en=spec["intro"]["en"],
-                opens_at=windows[kind][0],
-                closes_at=windows[kind][1],
+                opens_at=opens_at,
+                closes_at=closes_at,
             )
             knowledge = data["knowledge"]
             _add_section(
@@ -103,11 +92,11 @@ def load_demo_tests(programme, data: dict | None = None) -> list[Questionnaire]:
                     questionnaire, position, section["kind"], section["title"], section["questions"]
                 )
         questionnaires.append(questionnaire)
-    _generate_answers(programme, *questionnaires)
+    _generate_answers(programme, *questionnaires, samples=data.get("demo_answers", {}))
     return questionnaires
 
 
-def _generate_answers(programme, pre, post) -> None:
+def _generate_answers(programme, pre, post, samples: dict) -> None:
     if Response.objects.filter(questionnaire__in=[pre, post]).exists():
         return
     rng = random.Random(DEMO_SEED)  # noqa: S311 - demo data, not security
@@ -123,12 +112,12 @@ def _generate_answers(programme, pre, post) -> None:
         takes_pre = index % 7 != 3
         takes_post = index % 5 != 2
         if takes_pre:
-            _answer(pre, user, rng, ability)
+            _answer(pre, user, rng, ability, samples)
         if takes_post:
-            _answer(post, user, rng, min(0.95, ability + rng.uniform(0.1, 0.35)))
+            _answer(post, user, rng, min(0.95, ability + rng.uniform(0.1, 0.35)), samples)
 
 
-def _answer(questionnaire, user, rng, ability) -> None:
+def _answer(questionnaire, user, rng, ability, samples: dict) -> None:
     when = questionnaire.opens_at or questionnaire.programme.sessions.first().starts_at
     submitted = when + dt.timedelta(minutes=rng.randint(5, 600))
     response = Response.objects.create(
@@ -147,12 +136,9 @@ def _answer(questionnaire, user, rng, ability) -> None:
                 Answer(response=response, question=question, scale=rng.choice([3, 4, 4, 5, 5]))
             )
         elif question.kind == Question.Kind.TEXT:
-            if rng.random() < 0.3:
-                text = (
-                    "Respuesta de demostración."
-                    if user.language == "es"
-                    else "Demonstration answer."
-                )
+            if samples.get(question.code) and rng.random() < 0.5:
+                sample = rng.choice(samples[question.code])
+                text = sample["es" if user.language == "es" else "en"]
                 answers.append(Answer(response=response, question=question, text=text))
         else:
             codes = [c.code for c in question.choices.all()]

@@ -1,9 +1,10 @@
-"""The knowledge figures of a programme: one piece of code computes them for every output
-(the `report` command's JSON and workbook, and the pages to come), in a fixed number of
-queries. Scores are fractions of the maximum (0–1)."""
+"""The evaluation figures of a programme: one piece of code computes them for every output
+(the `report` command's JSON and workbook, and the organisers' report page), in a fixed
+number of queries. Knowledge scores are fractions of the maximum (0–1)."""
 
 from __future__ import annotations
 
+import statistics as pystats
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
@@ -11,51 +12,98 @@ from django.utils.translation import gettext as _
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Role
 
-from .models import Answer, Questionnaire, Response
-from .scoring import is_correct, knowledge_questions
-from .statistics import by_group, item_changes, knowledge_summary
+from .models import Answer, Question, Response, Section
+from .scoring import is_correct
+from .statistics import (
+    by_group,
+    expectations_against_satisfaction,
+    item_changes,
+    knowledge_summary,
+    scale_distribution,
+)
 
 KINDS = ("pre", "post")
+# The points of a 1–5 agreement scale that count as agreeing.
+AGREEING = (4, 5)
 
 
-def knowledge_report(programme) -> dict:
-    """Scores per participant, the paired summary, the same by country, profile and
-    sex/gender (small groups hidden), and the share correct per item before and after."""
-    questionnaires = {q.kind: q for q in Questionnaire.objects.filter(programme=programme)}
-    items = {kind: list(knowledge_questions(q)) for kind, q in questionnaires.items()}
-    questions = {question.pk: (kind, question) for kind, qs in items.items() for question in qs}
-    correct = {pk: question.correct_codes() for pk, (_kind, question) in questions.items()}
+def evaluation_report(programme) -> dict:
+    """Everything the organisers learn from the pre-test and the post-test.
 
-    submitted = set(
-        Response.objects.filter(
-            questionnaire__programme=programme, submitted_at__isnull=False
-        ).values_list("user_id", "questionnaire__kind")
+    - `respondents`: participants, and per test how many submitted and how many are half
+      way;
+    - `knowledge`: the paired summary (see `statistics.KnowledgeSummary`);
+    - `by_country`, `by_profile`, `by_gender`: the same per group, small groups hidden;
+    - `items`: share correct per knowledge item before and after, with the question;
+    - `expectations_satisfaction`: each person's mean expectation (pre) against their mean
+      satisfaction (post), paired;
+    - `scales`: the distribution of every 1–5 question, in test and section order;
+    - `choices`: the answers to choice questions outside the knowledge section;
+    - `texts`: the free-text answers, without their authors;
+    - `participants`: each participant's scores, and where each test stands for them
+      (`"submitted"`, `"in_progress"` or `None`).
+
+    Only submitted tests count; a knowledge item left blank in one counts as not correct.
+    """
+    questions = list(
+        Question.objects.filter(section__questionnaire__programme=programme)
+        .select_related("section__questionnaire")
+        .prefetch_related("choices")
+        .order_by("section__questionnaire__kind", "section__position", "position")
     )
+    # "post" sorts before "pre": the report reads the pre-test first.
+    questions.sort(key=lambda q: KINDS.index(q.section.questionnaire.kind))
+    by_pk = {question.pk: question for question in questions}
+    knowledge = {kind: [q for q in questions if _kind(q) == kind and _is_item(q)] for kind in KINDS}
+    correct = {q.pk: q.correct_codes() for items in knowledge.values() for q in items}
+
+    states = defaultdict(lambda: {"submitted": 0, "in_progress": 0})
+    state_of = {}
+    for user_id, kind, submitted_at in Response.objects.filter(
+        questionnaire__programme=programme
+    ).values_list("user_id", "questionnaire__kind", "submitted_at"):
+        state = "in_progress" if submitted_at is None else "submitted"
+        states[kind][state] += 1
+        state_of[(user_id, kind)] = state
+    submitted = {key for key, state in state_of.items() if state == "submitted"}
+
     outcome = {}
-    for user_id, kind, question_id, codes in Answer.objects.filter(
-        response__questionnaire__programme=programme,
-        response__submitted_at__isnull=False,
-        question_id__in=list(questions),
-    ).values_list(
-        "response__user_id", "response__questionnaire__kind", "question_id", "choice_codes"
-    ):
-        outcome[(user_id, kind, question_id)] = is_correct(
-            questions[question_id][1], codes, correct[question_id]
+    scales = defaultdict(list)
+    texts = defaultdict(list)
+    chosen = defaultdict(list)
+    for user_id, question_id, codes, scale, text in (
+        Answer.objects.filter(
+            response__questionnaire__programme=programme, response__submitted_at__isnull=False
         )
-    # A knowledge item left blank in a submitted test counts as not correct.
+        .order_by("response__submitted_at", "response_id")
+        .values_list("response__user_id", "question_id", "choice_codes", "scale", "text")
+    ):
+        question = by_pk[question_id]
+        if question_id in correct:
+            outcome[(user_id, _kind(question), question_id)] = is_correct(
+                question, codes, correct[question_id]
+            )
+        elif question.kind == Question.Kind.SCALE:
+            scales[question_id].append((user_id, scale))
+        elif question.kind == Question.Kind.TEXT:
+            if text.strip():
+                texts[question_id].append(text.strip())
+        else:
+            chosen[question_id].append(codes or [])
+
     item_answers = [
         (question.code, kind, outcome.get((user_id, kind, question.pk), False))
         for user_id, kind in submitted
-        for question in items.get(kind, [])
+        for question in knowledge[kind]
     ]
     right = defaultdict(int)
     for (user_id, kind, _question_id), ok in outcome.items():
         right[(user_id, kind)] += ok
 
     def score(user_id, kind):
-        if (user_id, kind) not in submitted or not items.get(kind):
+        if (user_id, kind) not in submitted or not knowledge[kind]:
             return None
-        return right[(user_id, kind)] / len(items[kind])
+        return right[(user_id, kind)] / len(knowledge[kind])
 
     memberships = (
         Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
@@ -78,9 +126,12 @@ def knowledge_report(programme) -> dict:
             {
                 "email": user.email,
                 "name": user.get_full_name(),
+                "user_id": user.pk,
                 "country": membership.country.code if membership.country_id else None,
                 "pre": _round(pre),
                 "post": _round(post),
+                "pre_state": state_of.get((user.pk, "pre")),
+                "post_state": state_of.get((user.pk, "post")),
             }
         )
         scores.append((pre, post))
@@ -92,16 +143,122 @@ def knowledge_report(programme) -> dict:
         by_profile.append((profile or _("not given"), pre, post))
         by_gender.append((gender or _("not given"), pre, post))
 
-    summary = knowledge_summary(scores)
+    item_text = {}
+    for kind in KINDS:  # the post-test's wording wins: it is the one read last
+        item_text.update({q.code: q.text for q in knowledge[kind]})
+    items = []
+    for change in item_changes(item_answers):
+        line = change.as_dict()
+        line["question"] = item_text.get(change.code, "")
+        items.append(line)
+
     return {
         "programme": programme.slug,
-        "knowledge": summary.as_dict(),
+        "respondents": {
+            "participants": len(participants),
+            **{kind: dict(states[kind]) for kind in KINDS},
+        },
+        "knowledge": knowledge_summary(scores).as_dict(),
         "by_country": [group.as_dict() for group in by_group(by_country)],
         "by_profile": [group.as_dict() for group in by_group(by_profile)],
         "by_gender": [group.as_dict() for group in by_group(by_gender)],
-        "items": [item.as_dict() for item in item_changes(item_answers)],
+        "items": items,
+        "expectations_satisfaction": _expectations_satisfaction(questions, scales),
+        "scales": [
+            _scale_line(question, [value for _user, value in scales[question.pk]])
+            for question in questions
+            if question.kind == Question.Kind.SCALE
+        ],
+        "choices": [
+            _choice_line(question, chosen[question.pk])
+            for question in questions
+            if question.has_choices and question.pk not in correct
+        ],
+        "texts": [
+            {**_heading(question), "answers": texts[question.pk]}
+            for question in questions
+            if question.kind == Question.Kind.TEXT
+        ],
         "participants": participants,
     }
+
+
+def _kind(question) -> str:
+    return question.section.questionnaire.kind
+
+
+def _is_item(question) -> bool:
+    """A knowledge item: a choice question of a knowledge section (as `knowledge_questions`)."""
+    return question.section.kind == Section.Kind.KNOWLEDGE and question.has_choices
+
+
+def _heading(question) -> dict:
+    return {
+        "test": _kind(question),
+        "section": question.section.kind,
+        "code": question.code,
+        "question": question.text,
+    }
+
+
+def _scale_line(question, values) -> dict:
+    distribution = scale_distribution(values)
+    n = distribution["n"]
+    agreeing = sum(distribution["counts"][point] for point in AGREEING)
+    return {
+        **_heading(question),
+        "n": n,
+        "counts": {str(point): count for point, count in distribution["counts"].items()},
+        "mean": _round(distribution["mean"]),
+        "median": distribution["median"],
+        "agreeing": _round(agreeing / n) if n else None,
+    }
+
+
+def _choice_line(question, answers: list[list[str]]) -> dict:
+    n = len([codes for codes in answers if codes])
+    counts = defaultdict(int)
+    for codes in answers:
+        for code in codes:
+            counts[code] += 1
+    return {
+        **_heading(question),
+        "n": n,
+        "choices": [
+            {
+                "code": choice.code,
+                "text": choice.text,
+                "count": counts[choice.code],
+                "share": _round(counts[choice.code] / n) if n else None,
+            }
+            for choice in question.choices.all()
+        ],
+    }
+
+
+def _expectations_satisfaction(questions, scales) -> dict:
+    """Each person's mean answer to the pre-test's expectation questions beside their mean
+    answer to the post-test's satisfaction questions."""
+
+    def means(kind, section_kind):
+        values = defaultdict(list)
+        for question in questions:
+            if (
+                question.kind == Question.Kind.SCALE
+                and _kind(question) == kind
+                and question.section.kind == section_kind
+            ):
+                for user_id, value in scales[question.pk]:
+                    if value is not None:
+                        values[user_id].append(value)
+        return {user_id: pystats.fmean(answers) for user_id, answers in values.items()}
+
+    expected = means("pre", Section.Kind.EXPECTATIONS)
+    satisfied = means("post", Section.Kind.SATISFACTION)
+    people = expected.keys() | satisfied.keys()
+    return expectations_against_satisfaction(
+        (expected.get(user_id), satisfied.get(user_id)) for user_id in sorted(people)
+    )
 
 
 def _round(value):

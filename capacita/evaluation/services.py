@@ -47,6 +47,21 @@ def questionnaire_window_state(questionnaire: Questionnaire, now: dt.datetime | 
     return OPEN
 
 
+def default_window(programme, kind: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When a test opens and closes unless a manager says otherwise: the pre-test from half
+    an hour before session 1 starts until two days after (the consultation at the start of
+    session 1), the post-test from the start of session 3 — or the last session, in a
+    programme with fewer — until a week after it ends. (None, None) without sessions."""
+    sessions = {session.number: session for session in programme.sessions.all()}
+    if not sessions:
+        return None, None
+    if kind == Questionnaire.Kind.PRE:
+        first = sessions.get(1) or sessions[min(sessions)]
+        return first.starts_at - dt.timedelta(minutes=30), first.starts_at + dt.timedelta(days=2)
+    last = sessions.get(3) or sessions[max(sessions)]
+    return last.starts_at, last.ends_at + dt.timedelta(days=7)
+
+
 def _questions(questionnaire) -> list[Question]:
     return list(
         Question.objects.filter(section__questionnaire=questionnaire)
@@ -188,16 +203,20 @@ class MissingAnswers(EvaluationError):
 
 @transaction.atomic
 def copy_questionnaire(questionnaire: Questionnaire, to_programme, actor=None) -> Questionnaire:
-    """A copy of `questionnaire` (sections, questions, choices; no dates, no answers) for
-    `to_programme`. Refused when that programme already has a test of this kind."""
+    """A copy of `questionnaire` (sections, questions, choices; no answers) for
+    `to_programme`, open within that programme's `default_window`. Refused when that
+    programme already has a test of this kind."""
     if Questionnaire.objects.filter(programme=to_programme, kind=questionnaire.kind).exists():
         raise EvaluationError(
             _("%(programme)s already has a %(kind)s.")
             % {"programme": to_programme, "kind": questionnaire.get_kind_display()}
         )
+    opens_at, closes_at = default_window(to_programme, questionnaire.kind)
     copy = Questionnaire.objects.create(
         programme=to_programme,
         kind=questionnaire.kind,
+        opens_at=opens_at,
+        closes_at=closes_at,
         title_es=questionnaire.title_es,
         title_en=questionnaire.title_en,
         intro_es=questionnaire.intro_es,

@@ -260,6 +260,46 @@ def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5
     }
 
 
+def expectations_against_satisfaction(
+    people: Iterable[tuple[float | None, float | None]],
+) -> dict:
+    """Expectations before beside satisfaction after, from one `(expectation, satisfaction)`
+    per person: each their mean answer (1–5) to the pre-test's expectation questions and to
+    the post-test's satisfaction questions, `None` when they gave none.
+
+    Returns the mean of each over everyone who gave it (`expectations_n`, `satisfaction_n`)
+    and, over the people who gave both (`paired_n`), both means, the mean difference
+    (satisfaction minus expectation) and the shares whose satisfaction reached their
+    expectation (`met`, a difference of zero or more) or fell short (`short`). Figures are
+    `None` when nobody gave what they need; floats rounded as in `as_dict`.
+    """
+    expectations: list[float] = []
+    satisfaction: list[float] = []
+    pairs: list[tuple[float, float]] = []
+    for expected, satisfied in people:
+        if expected is not None:
+            expectations.append(float(expected))
+        if satisfied is not None:
+            satisfaction.append(float(satisfied))
+        if expected is not None and satisfied is not None:
+            pairs.append((float(expected), float(satisfied)))
+    differences = [round(b - a, DIFFERENCE_DECIMALS) for a, b in pairs]
+    n = len(pairs)
+    figures = {
+        "expectations_n": len(expectations),
+        "mean_expectations_all": pystats.fmean(expectations) if expectations else None,
+        "satisfaction_n": len(satisfaction),
+        "mean_satisfaction_all": pystats.fmean(satisfaction) if satisfaction else None,
+        "paired_n": n,
+        "mean_expectations": pystats.fmean(a for a, _b in pairs) if n else None,
+        "mean_satisfaction": pystats.fmean(b for _a, b in pairs) if n else None,
+        "mean_difference": pystats.fmean(differences) if n else None,
+        "met": sum(d >= 0 for d in differences) / n if n else None,
+        "short": sum(d < 0 for d in differences) / n if n else None,
+    }
+    return {key: _rounded(value) for key, value in figures.items()}
+
+
 # --- Internals ---------------------------------------------------------------------------
 
 # The fields of `KnowledgeSummary` that are figures (all but the counts and the reason).

@@ -1,8 +1,10 @@
 """A participant's pre-test and post-test: thin views over `services`."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,10 +13,14 @@ from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.agenda.timezones import viewer_zone
 from capacita.bilingual import active_language
-from capacita.programmes.models import Programme
+from capacita.programmes.models import Membership, Programme, Role
 
+from . import charts as charts_module
 from . import services
 from .models import Question, Questionnaire, Response
+from .report import evaluation_report
+from .statistics import MIN_GROUP_SIZE, MIN_PAIRS_FOR_TEST
+from .workbook import report_workbook
 
 SCALE_LABELS = (
     (1, gettext_lazy("strongly disagree")),
@@ -103,6 +109,125 @@ def answer(request, slug, kind):
             "response": response,
             "state": state,
             "sections": _sections(questionnaire, response),
+            "scale_labels": SCALE_LABELS,
+            "zone": zone.key,
+            "score_percent": round(score * 100) if score is not None else None,
+        },
+    )
+
+
+def _managed(request, slug):
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, permissions.can_read_evaluation(request.user, programme))
+    return programme
+
+
+def _charts(figures) -> dict:
+    """The report's charts, drawn from the same figures as its tables."""
+    groups = [
+        (_("All participants"), figures["knowledge"]["mean_pre"], figures["knowledge"]["mean_post"])
+    ]
+    for group in figures["by_country"]:
+        summary = group["summary"]
+        if summary and summary["mean_pre"] is not None:
+            groups.append((group["label"], summary["mean_pre"], summary["mean_post"]))
+    points = dict(SCALE_LABELS)
+
+    def scale_rows(kind):
+        return [
+            (line["code"], {int(point): count for point, count in line["counts"].items()})
+            for line in figures["scales"]
+            if line["test"] == kind
+        ]
+
+    charts = {
+        "by_country": charts_module.paired_bars(
+            "chart-by-country", _("Mean knowledge score before and after, by country"), groups
+        ),
+        "items": charts_module.item_change(
+            "chart-items",
+            _("Share of correct answers per item, before and after"),
+            figures["items"],
+        ),
+    }
+    for kind, title in (
+        ("pre", _("Expectations (pre-test)")),
+        ("post", _("Satisfaction and use at work (post-test)")),
+    ):
+        rows = scale_rows(kind)
+        if rows:
+            charts[f"scales_{kind}"] = charts_module.distribution(
+                f"chart-scales-{kind}", title, rows, {k: str(v) for k, v in points.items()}
+            )
+    return charts
+
+
+@_guarded
+def report(request, slug):
+    """What the programme changed: the organisers' reading of the pre-test and post-test."""
+    programme = _managed(request, slug)
+    figures = evaluation_report(programme)
+    return render(
+        request,
+        "evaluation/report.html",
+        {
+            "programme": programme,
+            "report": figures,
+            "participants": [
+                {
+                    **person,
+                    "tests": [
+                        ("pre", person["pre_state"], person["pre"]),
+                        ("post", person["post_state"], person["post"]),
+                    ],
+                }
+                for person in figures["participants"]
+            ],
+            "charts": _charts(figures),
+            "scale_labels": SCALE_LABELS,
+            "minimum_pairs": MIN_PAIRS_FOR_TEST,
+            "minimum_group": MIN_GROUP_SIZE,
+        },
+    )
+
+
+@_guarded
+def report_workbook_download(request, slug):
+    programme = _managed(request, slug)
+    content = report_workbook(evaluation_report(programme))
+    download = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{programme.slug}-{_('evaluation')}.xlsx"
+    download["Content-Disposition"] = content_disposition_header(True, name)
+    return download
+
+
+@_guarded
+def participant_answers(request, slug, kind, user_id):
+    """One participant's answers to one test, read-only, for the managers."""
+    programme = _managed(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "country"),
+        programme=programme,
+        user_id=user_id,
+        role=Role.PARTICIPANT,
+    )
+    questionnaire = get_object_or_404(Questionnaire, programme=programme, kind=kind)
+    answered = Response.objects.filter(questionnaire=questionnaire, user_id=user_id).first()
+    score = answered.knowledge_score() if answered and answered.is_submitted else None
+    zone, _message = viewer_zone(None, request.user, programme)
+    return render(
+        request,
+        "evaluation/response.html",
+        {
+            "programme": programme,
+            "questionnaire": questionnaire,
+            "person": membership.user,
+            "membership": membership,
+            "response": answered,
+            "sections": _sections(questionnaire, answered),
             "scale_labels": SCALE_LABELS,
             "zone": zone.key,
             "score_percent": round(score * 100) if score is not None else None,

@@ -73,8 +73,62 @@ def report_workbook(report: dict) -> bytes:
     _sheet(
         workbook,
         _("Items"),
-        [_("Item"), _("Correct before"), _("Correct after"), _("Change")],
-        [(i["code"], i["pre_correct"], i["post_correct"], i["change"]) for i in report["items"]],
+        [_("Item"), _("Question"), _("Correct before"), _("Correct after"), _("Change")],
+        [
+            (i["code"], i["question"], i["pre_correct"], i["post_correct"], i["change"])
+            for i in report["items"]
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Expectations and satisfaction"),
+        [_("Figure"), _("Value")],
+        list(report["expectations_satisfaction"].items()),
+    )
+    points = [str(point) for point in range(1, 6)]
+    _sheet(
+        workbook,
+        _("Scales"),
+        [_("Test"), _("Question"), _("Text"), *points, _("Answers"), _("Mean"), _("Agree (4–5)")],
+        [
+            (
+                line["test"],
+                line["code"],
+                line["question"],
+                *(line["counts"][point] for point in points),
+                line["n"],
+                line["mean"],
+                line["agreeing"],
+            )
+            for line in report["scales"]
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Choices"),
+        [_("Test"), _("Question"), _("Text"), _("Choice"), _("Answers"), _("Share")],
+        [
+            (
+                line["test"],
+                line["code"],
+                line["question"],
+                choice["text"],
+                choice["count"],
+                choice["share"],
+            )
+            for line in report["choices"]
+            for choice in line["choices"]
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Written answers"),
+        [_("Test"), _("Question"), _("Text"), _("Answer")],
+        [
+            (line["test"], line["code"], line["question"], answer)
+            for line in report["texts"]
+            for answer in line["answers"]
+        ],
     )
     out = io.BytesIO()
     workbook.save(out)

@@ -22,3 +22,29 @@ def test_superuser_builds_tests_in_the_admin(client_as, programme):
     assert 'name="text_es"' in page.content.decode() and 'name="choices-0-is_correct"' in (
         page.content.decode()
     )
+
+
+def test_a_test_added_without_dates_opens_around_its_session(client_as, programme):
+    from capacita.evaluation.services import default_window
+
+    Questionnaire.objects.filter(programme=programme, kind="post").delete()
+    page = client_as("superuser").post(
+        reverse("admin:evaluation_questionnaire_add"),
+        {
+            "programme": programme.pk,
+            "kind": "post",
+            "title_es": "Evaluación posterior",
+            "title_en": "Post-test",
+            "intro_es": "",
+            "intro_en": "",
+            "manual_state": "auto",
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    added = Questionnaire.objects.get(programme=programme, kind="post")
+    assert (added.opens_at, added.closes_at) == default_window(programme, "post")
+    assert added.opens_at is not None

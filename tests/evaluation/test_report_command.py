@@ -81,9 +81,27 @@ def test_the_workbook_has_a_sheet_per_table(demo, tmp_path):
         "By profile",
         "By sex-gender",
         "Items",
+        "Expectations and satisfaction",
+        "Scales",
+        "Choices",
+        "Written answers",
     ]
     emails = [row[0] for row in workbook["Participants"].iter_rows(min_row=2, values_only=True)]
     assert "participant.mx@example.org" in emails
+
+
+def test_the_json_holds_the_opinions_and_the_written_answers(demo):
+    report = report_json()
+    assert {line["code"] for line in report["scales"]} >= {"E01", "S01", "S04", "U01"}
+    for line in report["scales"]:
+        assert sum(line["counts"].values()) == line["n"]
+    assert {line["code"] for line in report["texts"]} == {"E04", "U02", "C01"}
+    assert any(line["answers"] for line in report["texts"])
+    figures = report["expectations_satisfaction"]
+    assert figures["paired_n"] > 0 and 1 <= figures["mean_expectations"] <= 5
+    assert report["respondents"]["pre"]["submitted"] == sum(
+        1 for row in report["participants"] if row["pre"] is not None
+    )
 
 
 def test_an_unknown_programme_is_an_error(db):

@@ -109,7 +109,8 @@ def test_copy_questionnaire(pre):
         end_date=dt.date(2022, 2, 1),
     )
     copy = services.copy_questionnaire(pre, target)
-    assert copy.programme == target and copy.opens_at is None
+    # A programme without sessions yet: no dates to open around.
+    assert copy.programme == target and copy.opens_at is None and copy.closes_at is None
     original = list(
         Question.objects.filter(section__questionnaire=pre).values_list("code", "text_en")
     )
@@ -183,3 +184,44 @@ def test_question_code_unique_in_questionnaire(pre):
     with pytest.raises(ValidationError):
         clash.clean()
     k01.clean()  # itself is no clash
+
+
+def test_the_default_windows_surround_session_1_and_session_3(programme):
+    sessions = {session.number: session for session in programme.sessions.all()}
+    opens, closes = services.default_window(programme, "pre")
+    assert opens == sessions[1].starts_at - dt.timedelta(minutes=30)
+    assert closes == sessions[1].starts_at + dt.timedelta(days=2)
+    opens, closes = services.default_window(programme, "post")
+    assert opens == sessions[3].starts_at
+    assert closes == sessions[3].ends_at + dt.timedelta(days=7)
+
+
+def test_a_copy_opens_around_the_target_programmes_sessions(programme):
+    from capacita.agenda.models import VirtualSession
+
+    target = Programme.objects.create(
+        slug="copy-with-sessions",
+        title_es="Copia",
+        title_en="Copy",
+        description_es="d",
+        description_en="d",
+        general_objective_es="o",
+        general_objective_en="o",
+        start_date=dt.date(2022, 10, 4),
+        end_date=dt.date(2022, 10, 6),
+    )
+    start = dt.datetime(2022, 10, 4, 19, tzinfo=dt.UTC)
+    for number in (1, 2):
+        VirtualSession.objects.create(
+            programme=target,
+            number=number,
+            title_es=f"Sesión {number}",
+            title_en=f"Session {number}",
+            starts_at=start + dt.timedelta(days=number - 1),
+            ends_at=start + dt.timedelta(days=number - 1, hours=2),
+        )
+    post = Questionnaire.objects.get(programme=programme, kind="post")
+    copy = services.copy_questionnaire(post, target)
+    # Two sessions only: the post-test surrounds the last one.
+    assert copy.opens_at == start + dt.timedelta(days=1)
+    assert copy.closes_at == start + dt.timedelta(days=1, hours=2) + dt.timedelta(days=7)

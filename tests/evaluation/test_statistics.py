@@ -391,3 +391,48 @@ def test_scale_distribution_takes_other_ends():
 def test_scale_distribution_refuses_values_off_the_scale(bad):
     with pytest.raises(ValueError):
         scale_distribution([3, bad])
+
+
+def test_expectations_against_satisfaction_hand_worked():
+    from capacita.evaluation.statistics import expectations_against_satisfaction
+
+    figures = expectations_against_satisfaction(
+        [(4.0, 5.0), (5.0, 4.0), (3.0, 3.0), (4.5, None), (None, 2.0), (None, None)]
+    )
+    assert figures["expectations_n"] == 4
+    assert figures["mean_expectations_all"] == pytest.approx((4 + 5 + 3 + 4.5) / 4)
+    assert figures["satisfaction_n"] == 4
+    assert figures["mean_satisfaction_all"] == pytest.approx((5 + 4 + 3 + 2) / 4)
+    assert figures["paired_n"] == 3
+    assert figures["mean_expectations"] == pytest.approx(4.0)
+    assert figures["mean_satisfaction"] == pytest.approx(4.0)
+    assert figures["mean_difference"] == pytest.approx(0.0)
+    # +1 and 0 reach the expectation, -1 falls short.
+    assert figures["met"] == pytest.approx(2 / 3, abs=1e-4)
+    assert figures["short"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_expectations_against_satisfaction_with_nobody():
+    from capacita.evaluation.statistics import expectations_against_satisfaction
+
+    figures = expectations_against_satisfaction([(None, None)])
+    assert figures["paired_n"] == 0 and figures["expectations_n"] == 0
+    assert figures["met"] is None and figures["mean_expectations_all"] is None
+
+
+def test_percent_and_decimal_filters_follow_the_language():
+    from django.utils import translation
+
+    from capacita.templatetags import decimal, percent
+
+    with translation.override("en"):
+        assert percent(0.625) == "62 %"  # half to even, as Python rounds
+        assert percent(0.6251) == "63 %"
+        assert percent(None) == "—"
+        assert percent(0.18, True) == "+18 points"
+        assert percent(-0.01, True) == "−1 point"
+        assert percent(0.0, True) == "±0 points"
+        assert decimal(4.5, 1) == "4.5"
+    with translation.override("es"):
+        assert decimal(4.5, 2) == "4,50"
+        assert decimal(None) == "—"

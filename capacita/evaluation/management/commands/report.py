@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from capacita.evaluation.report import knowledge_report
+from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook
 from capacita.programmes.models import Programme
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if programme_obj is None:
             raise CommandError(f"No programme “{programme}”.")
         with translation.override(language):
-            report = knowledge_report(programme_obj)
+            report = evaluation_report(programme_obj)
             if format == "json":
                 text = json.dumps(report, ensure_ascii=False, indent=2)
                 if output:
