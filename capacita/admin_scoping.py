@@ -22,3 +22,17 @@ class ProgrammeScopedAdmin(admin.ModelAdmin):
         if db_field.name == "programme" and not request.user.is_superuser:
             kwargs["queryset"] = managed_programmes(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyProgrammeAdmin(ProgrammeScopedAdmin):
+    """Shown in the administration site, never changed there: the pages that make these
+    changes record each decision with who, when and why."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -61,6 +61,16 @@ def managers_group() -> Group:
         Permission.objects.filter(
             content_type__app_label__in=["programmes", "agenda", "evaluation"]
         )
+        # What certificates say and who signs them; certificates themselves are only read.
+        | Permission.objects.filter(
+            content_type__app_label="certificates",
+            content_type__model__in=["certificatedesign", "signatory"],
+        )
+        | Permission.objects.filter(
+            content_type__app_label="certificates",
+            content_type__model="certificate",
+            codename__startswith="view_",
+        )
         | Permission.objects.filter(
             content_type__app_label__in=[
                 "nominations",

@@ -143,3 +143,15 @@ def can_read_evaluation(user, programme: Programme) -> bool:
     """The pre-test and post-test figures and everyone's answers: the managers only (focal
     points read their country's figures in its report; participants only their own test)."""
     return is_manager(user, programme)
+
+
+def can_issue_certificates(user, programme: Programme) -> bool:
+    """Issuing, revoking and re-issuing certificates, and downloading any of them."""
+    return is_manager(user, programme)
+
+
+def can_download_certificate(user, certificate) -> bool:
+    """A certificate's PDF: its holder and the programme's managers."""
+    if not user.is_authenticated:
+        return False
+    return user.pk == certificate.user_id or is_manager(user, certificate.programme)

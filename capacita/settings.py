@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "capacita.completions",
     "capacita.progress",
     "capacita.evaluation",
+    "capacita.certificates",
 ]
 
 MIDDLEWARE = [
@@ -189,5 +190,12 @@ LOGGING = {
 
 # The address e-mails link to (invitations, reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Certificate verification: this many look-ups of unknown codes from one address within the
+# window get 429 until the window has passed. Behind a reverse proxy, the number of proxies
+# that append to X-Forwarded-For (0: use the connection's address).
+VERIFY_FAILURE_LIMIT = int(os.environ.get("VERIFY_FAILURE_LIMIT", "20"))
+VERIFY_FAILURE_WINDOW_SECONDS = int(os.environ.get("VERIFY_FAILURE_WINDOW_SECONDS", "600"))
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # How long an invitation or password link stays valid.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_VALID_SECONDS", str(7 * 24 * 3600)))

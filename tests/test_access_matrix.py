@@ -47,7 +47,13 @@ def admin_model_urls(view: str):
     return build
 
 
-EDITABLE_IN_ADMIN = ("programmes", "agenda", "evaluation")
+EDITABLE_IN_ADMIN = (
+    "programmes",
+    "agenda",
+    "evaluation",
+    "certificates/certificatedesign",
+    "certificates/signatory",
+)
 # Changed only through the pages that record each decision; the admin only shows them.
 READ_ONLY_IN_ADMIN = (
     "nominations",
@@ -55,17 +61,18 @@ READ_ONLY_IN_ADMIN = (
     "emails",
     "attendance",
     "completions",
+    "certificates/certificate",
     "django_tasks_database",
 )
 
 
 def admin_expected_for(url: str) -> dict[str, int]:
     """Staff managers reach programme content; only superusers reach accounts and groups."""
-    app = url.split("/admin/", 1)[1].split("/", 1)[0]
+    app, model = (url.split("/admin/", 1)[1].split("/") + [""])[:2]
     adding = url.endswith("/add/")
-    if app in EDITABLE_IN_ADMIN:
+    if app in EDITABLE_IN_ADMIN or f"{app}/{model}" in EDITABLE_IN_ADMIN:
         manager = superuser = 200
-    elif app in READ_ONLY_IN_ADMIN:
+    elif app in READ_ONLY_IN_ADMIN or f"{app}/{model}" in READ_ONLY_IN_ADMIN:
         superuser = 403 if adding else 200
         manager = 403 if adding or app == "django_tasks_database" else 200
     else:
@@ -133,6 +140,27 @@ def demo_participant():
 
 def other_participant():
     return User.objects.get(email="participant.do@example.org")
+
+
+def demo_certificate(programme):
+    """A valid certificate held by the demo participant (its PDF a placeholder)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from capacita.certificates import codes
+    from capacita.certificates.models import Certificate
+
+    participant = demo_participant()
+    certificate = Certificate(
+        programme=programme,
+        user=participant,
+        code=codes.new_code(),
+        holder_name=participant.get_full_name(),
+        language="es",
+        issued_at=timezone.now(),
+    )
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(b"%PDF-1.4 placeholder"))
+    return certificate
 
 
 def demo_slides():
@@ -227,6 +255,44 @@ MATRIX: dict[str, Row] = {
             for user in (demo_participant(), other_participant())
         ],
         MANAGERS_ONLY,
+    ),
+    # Certificates: issued and revoked by managers; each holder downloads their own (the
+    # others have none: 404), nobody another's; anyone verifies a code.
+    "certificates:mine": Row(
+        lambda p: [demo_certificate(p) and f"{PROGRAMME}/certificate.pdf"],
+        answers(404, anonymous=302, participant=200),
+    ),
+    "certificates:overview": Row(lambda p: [f"{PROGRAMME}/certificates/"], MANAGERS_ONLY),
+    "certificates:archive": Row(lambda p: [f"{PROGRAMME}/certificates.zip"], MANAGERS_ONLY),
+    "certificates:pdf": Row(
+        lambda p: [f"{PROGRAMME}/certificates/{demo_certificate(p).pk}/certificate.pdf"],
+        MANAGERS_ONLY,
+    ),
+    "certificates:issue_all": Row(
+        lambda p: [f"{PROGRAMME}/certificates/issue/"], MANAGERS_POST, method="post"
+    ),
+    # Nobody has the id 0: managers get 404, everyone else is stopped before.
+    "certificates:issue_one": Row(
+        lambda p: [f"{PROGRAMME}/certificates/by-hand/"],
+        answers(403, anonymous=302, manager=404, superuser=404),
+        method="post",
+        data={"user": "0", "reason": ""},
+    ),
+    "certificates:revoke": Row(
+        lambda p: [f"{PROGRAMME}/certificates/{demo_certificate(p).pk}/revoke/"],
+        MANAGERS_POST,
+        method="post",
+        data={"reason": "Prueba"},
+    ),
+    "certificates:reissue": Row(
+        lambda p: [f"{PROGRAMME}/certificates/{demo_certificate(p).pk}/reissue/"],
+        MANAGERS_POST,
+        method="post",
+        data={"reason": "Nombre corregido"},
+    ),
+    "verification:lookup": Row(lambda p: ["/es/verify/"], answers(200)),
+    "verification:verify": Row(
+        lambda p: [f"/es/verify/{demo_certificate(p).formatted_code}/"], answers(200)
     ),
     "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
     "completions:moodle_users": Row(

@@ -1,24 +1,15 @@
 from django.contrib import admin
 
-from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.admin_scoping import ReadOnlyProgrammeAdmin
 
 from .models import AttendanceRecord, JoinInterval, MeetingReport, NameMatch
 
 
-class ReadOnlyAdmin(ProgrammeScopedAdmin):
+class ReadOnlyAdmin(ReadOnlyProgrammeAdmin):
     """A read-only view: imports, matches and hand corrections go through the attendance
     pages, which record them."""
 
     programme_lookup = "session__programme"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MeetingReport)

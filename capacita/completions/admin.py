@@ -1,24 +1,15 @@
 from django.contrib import admin
 
-from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.admin_scoping import ReadOnlyProgrammeAdmin
 
 from .models import CompletionReport, CourseCompletion
 
 
-class ReadOnlyAdmin(ProgrammeScopedAdmin):
+class ReadOnlyAdmin(ReadOnlyProgrammeAdmin):
     """A read-only view: imports and hand marks go through the completion pages, which
     record them."""
 
     programme_lookup = "course__programme"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CompletionReport)

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.admin_scoping import ReadOnlyProgrammeAdmin
 
 from .models import OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ProgrammeScopedAdmin):
+class OutgoingEmailAdmin(ReadOnlyProgrammeAdmin):
     """What was sent to whom and how it went. Read only: the worker writes these records."""
 
     list_display = ("created_at", "to", "kind", "language", "subject", "status", "attempts")
@@ -39,12 +39,3 @@ class OutgoingEmailAdmin(ProgrammeScopedAdmin):
         "next_attempt_at",
         "last_error",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -34,7 +34,16 @@ class StructureRowInline(admin.TabularInline):
 class OrganiserInline(admin.TabularInline):
     model = Organiser
     extra = 0
-    fields = ("position", "code", "name_es", "name_en", "acronym_es", "acronym_en", "url")
+    fields = (
+        "position",
+        "code",
+        "name_es",
+        "name_en",
+        "acronym_es",
+        "acronym_en",
+        "url",
+        "logo",
+    )
 
 
 class MemberCountryInline(admin.TabularInline):
@@ -87,6 +96,22 @@ class ProgrammeAdmin(ProgrammeScopedAdmin):
                     "methodology",
                     "participation",
                 )
+            },
+        ),
+        (
+            _("Attendance and certificates"),
+            {
+                "fields": (
+                    "attendance_threshold",
+                    "certificate_requires_post_test",
+                    "certificate_allows_late_completion",
+                ),
+                "description": _(
+                    "A participant earns the certificate by attending every virtual session "
+                    "and completing every required course; the post-test too when it is "
+                    "asked for. The certificates' text, languages and signatures are set in "
+                    "Certificates › Certificate designs and Signatories."
+                ),
             },
         ),
     )

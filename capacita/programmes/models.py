@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from capacita.bilingual import Bilingual, BilingualMixin
+from capacita.storage import private_storage
 from capacita.zones import validate_time_zone
 
 
@@ -62,6 +63,16 @@ class Programme(BilingualMixin):
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("The share of a session's scheduled time a person must attend."),
+    )
+    certificate_requires_post_test = models.BooleanField(
+        _("the certificate requires the post-test"),
+        default=False,
+        help_text=_("Participants must also submit the post-test to earn the certificate."),
+    )
+    certificate_allows_late_completion = models.BooleanField(
+        _("courses completed after their deadline count"),
+        default=False,
+        help_text=_("Otherwise a course completed after its deadline does not count."),
     )
     countries = models.ManyToManyField(
         Country, through="MemberCountry", related_name="programmes", verbose_name=_("countries")
@@ -160,6 +171,13 @@ class Organiser(BilingualMixin):
     role_es = models.TextField(_("role (Spanish)"), blank=True)
     role_en = models.TextField(_("role (English)"), blank=True)
     url = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        storage=private_storage,
+        upload_to="logos/",
+        blank=True,
+        help_text=_("A PNG or JPEG image, shown on the certificates."),
+    )
 
     name = Bilingual("name")
     acronym = Bilingual("acronym")

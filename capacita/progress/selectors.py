@@ -59,33 +59,82 @@ class CourseState:
 
 
 @dataclass
+class Requirement:
+    """One condition of the programme's completion rule, met or not, in plain words."""
+
+    label: str
+    met: bool
+    status: str
+
+
+@dataclass
 class Progress:
+    """A participant's activities, and the programme's completion rule applied to them.
+
+    The rule (the one place it is written): every virtual session attended; every required
+    course completed — by its deadline, unless the programme lets late completions count —;
+    and the post-test submitted when the programme asks for it. `post_test_submitted` is
+    None when the programme does not ask for it.
+    """
+
     membership: Membership
     sessions: list[SessionState] = field(default_factory=list)
     courses: list[CourseState] = field(default_factory=list)
+    allows_late: bool = False
+    post_test_submitted: bool | None = None
 
     @property
     def user(self):
         return self.membership.user
 
     @property
-    def missing(self) -> list[str]:
-        """What still stands between the participant and the certificate, in plain words."""
+    def requirements(self) -> list[Requirement]:
+        """Every condition of the rule for this participant, met or missing."""
         lines = []
         for item in self.sessions:
-            if item.state != State.DONE:
-                lines.append(
-                    _("attend virtual session %(number)s (%(status)s)")
-                    % {"number": item.session.number, "status": item.label}
+            lines.append(
+                Requirement(
+                    _("attend virtual session %(number)s") % {"number": item.session.number},
+                    item.state == State.DONE,
+                    item.label,
                 )
+            )
+        counted = (State.DONE, State.LATE) if self.allows_late else (State.DONE,)
         for item in self.courses:
-            if item.course.is_required and item.state not in (State.DONE, State.LATE):
-                lines.append(_("complete the course “%(title)s”") % {"title": item.course.title})
+            if item.course.is_required:
+                label = (
+                    _("complete the course “%(title)s”")
+                    if self.allows_late or item.course.deadline is None
+                    else _("complete the course “%(title)s” by its deadline")
+                )
+                lines.append(
+                    Requirement(
+                        label % {"title": item.course.title}, item.state in counted, item.label
+                    )
+                )
+        if self.post_test_submitted is not None:
+            lines.append(
+                Requirement(
+                    _("submit the post-test"),
+                    self.post_test_submitted,
+                    _("submitted") if self.post_test_submitted else _("not submitted"),
+                )
+            )
         return lines
 
     @property
+    def missing(self) -> list[str]:
+        """What still stands between the participant and the certificate, in plain words."""
+        return [
+            _("%(requirement)s (%(status)s)")
+            % {"requirement": requirement.label, "status": requirement.status}
+            for requirement in self.requirements
+            if not requirement.met
+        ]
+
+    @property
     def is_complete(self) -> bool:
-        return not self.missing
+        return all(requirement.met for requirement in self.requirements)
 
 
 def _session_state(session, record) -> SessionState:
@@ -128,7 +177,8 @@ def participants(programme, country_ids=None):
 
 
 def progress_of(programme, memberships) -> list[Progress]:
-    """Each membership's progress, in four queries (sessions, courses, attendance, completion)."""
+    """Each membership's progress, in four queries (sessions, courses, attendance,
+    completion), five when the programme's rule asks for the post-test."""
     memberships = list(memberships)
     user_ids = [membership.user_id for membership in memberships]
     sessions = list(programme.sessions.all())
@@ -145,10 +195,24 @@ def progress_of(programme, memberships) -> list[Progress]:
             course__programme=programme, user_id__in=user_ids
         )
     }
+    submitted = None
+    if programme.certificate_requires_post_test:
+        from capacita.evaluation.models import Response
+
+        submitted = set(
+            Response.objects.filter(
+                questionnaire__programme=programme,
+                questionnaire__kind="post",
+                submitted_at__isnull=False,
+                user_id__in=user_ids,
+            ).values_list("user_id", flat=True)
+        )
     now = timezone.now()
     return [
         Progress(
             membership=membership,
+            allows_late=programme.certificate_allows_late_completion,
+            post_test_submitted=None if submitted is None else membership.user_id in submitted,
             sessions=[
                 _session_state(session, records.get((session.pk, membership.user_id)))
                 for session in sessions

@@ -53,6 +53,7 @@ def my_progress(request, slug):
             "zone_error": zone_error,
             "zone_differs": zone.key != programme.time_zone,
             "tests": tests_of(programme, request.user) if membership else [],
+            "certificate": _valid_certificate(programme, request.user) if membership else None,
         },
     )
 
@@ -145,5 +146,17 @@ def participant_page(request, slug, user_id):
     return render(
         request,
         "progress/participant.html",
-        {"programme": programme, "progress": progress_of(programme, [membership])[0]},
+        {
+            "programme": programme,
+            "progress": progress_of(programme, [membership])[0],
+            "certificate": _valid_certificate(programme, person),
+        },
     )
+
+
+def _valid_certificate(programme, user):
+    from capacita.certificates.models import Certificate
+
+    return Certificate.objects.filter(
+        programme=programme, user=user, status=Certificate.Status.VALID
+    ).first()

@@ -18,7 +18,9 @@ STATUS = AttendanceRecord.Status
 
 
 def missing_lines(response) -> list[str]:
-    return texts(by_id(tree(response), "certificate-status"), "li")
+    """What the page says is still missing (nothing when it lists nothing)."""
+    found = find_all(by_id(tree(response), "certificate-status"), id="missing")
+    return texts(found[0], "li") if found else []
 
 
 def course_text(response, code: str) -> str:
@@ -68,8 +70,8 @@ def test_a_course_whose_deadline_is_ahead_is_not_completed_yet(client_as, progra
 
     assert course_text(response, "migration-trends").endswith("· not completed yet")
     assert (
-        "complete the course “Course on Migration Trends in Latin America and the Caribbean”"
-        in missing_lines(response)
+        "complete the course “Course on Migration Trends in Latin America and the Caribbean” "
+        "by its deadline (not completed yet)" in missing_lines(response)
     )
 
 
@@ -87,7 +89,8 @@ def test_what_is_missing_lists_exactly_the_sessions_not_attended_and_the_require
     assert missing_lines(response) == [
         "attend virtual session 2 (absent)",
         "attend virtual session 3 (not yet recorded)",
-        "complete the course “Course on Migration Trends in Latin America and the Caribbean”",
+        "complete the course “Course on Migration Trends in Latin America and the Caribbean” "
+        "by its deadline (not completed)",
     ]
     page = tree(response)
     assert "Your attendance: attended (110 minutes)" in text(by_id(page, "my-session-1"))
@@ -116,7 +119,9 @@ def test_when_every_required_activity_is_done_the_page_says_the_certificate_is_e
 
     status = by_id(tree(response), "certificate-status")
     assert "complete" in dict(status.attributes)["class"].split()
-    assert texts(status, "li") == []
+    assert missing_lines(response) == []
+    assert all(line.startswith("✓ Met:") for line in texts(by_id(status, "requirements"), "li"))
+    assert len(texts(by_id(status, "requirements"), "li")) == 5  # 3 sessions, 2 courses
     assert "You have completed every required activity" in text(status)
     assert "you still need to" not in text(status)
 
@@ -132,7 +137,7 @@ def test_the_optional_course_never_counts_as_missing(client_as, users, programme
     assert course_text(response, "vulnerable-migrants").endswith("· not completed")
 
 
-def test_a_late_completion_counts_as_completed_late(client_as, users, programme):
+def test_a_late_completion_counts_only_when_the_programme_allows_it(client_as, users, programme):
     participant = users["participant"]
     for number in (1, 2, 3):
         attend(programme, participant, number)
@@ -141,9 +146,40 @@ def test_a_late_completion_counts_as_completed_late(client_as, users, programme)
 
     response = client_as("participant").get(MINE)
 
-    assert missing_lines(response) == []
+    assert missing_lines(response) == [
+        "complete the course “Course on Corporate Responsibility and Labour Migration” by its "
+        "deadline (completed after the deadline)",
+        "complete the course “Course on Migration Trends in Latin America and the Caribbean” "
+        "by its deadline (completed after the deadline)",
+    ]
     for code in ("corporate-responsibility", "migration-trends"):
         assert course_text(response, code).endswith("· completed after the deadline")
+
+    programme.certificate_allows_late_completion = True
+    programme.save()
+    assert missing_lines(client_as("participant").get(MINE)) == []
+
+
+def test_the_post_test_counts_when_the_programme_asks_for_it(client_as, users, programme):
+    from django.utils import timezone
+
+    from capacita.evaluation.models import Questionnaire, Response
+
+    participant = users["participant"]
+    for number in (1, 2, 3):
+        attend(programme, participant, number)
+    complete(programme, participant, "corporate-responsibility")
+    complete(programme, participant, "migration-trends")
+    assert missing_lines(client_as("participant").get(MINE)) == []
+
+    programme.certificate_requires_post_test = True
+    programme.save()
+    assert missing_lines(client_as("participant").get(MINE)) == [
+        "submit the post-test (not submitted)"
+    ]
+    post = Questionnaire.objects.get(programme=programme, kind="post")
+    Response.objects.create(questionnaire=post, user=participant, submitted_at=timezone.now())
+    assert missing_lines(client_as("participant").get(MINE)) == []
 
 
 def test_the_page_shows_times_in_the_participants_zone_beside_the_programmes(

@@ -42,10 +42,11 @@ def test_a_mexican_participants_page_opens_for_managers_their_focal_point_and_th
     page = tree(response)
     assert texts(page, "h1") == ["Demo Participant MX"]
     assert "participant.mx@example.org" in text(page)
-    assert texts(by_id(page, "certificate-status"), "li") == [
+    assert texts(by_id(page, "missing"), "li") == [
         "attend virtual session 2 (absent)",
         "attend virtual session 3 (not yet recorded)",
-        "complete the course “Course on Migration Trends in Latin America and the Caribbean”",
+        "complete the course “Course on Migration Trends in Latin America and the Caribbean” "
+        "by its deadline (not completed)",
     ]
     rows = texts(page, "tr")
     assert any(

@@ -1,0 +1,299 @@
+"""The certificate PDF: one A4 landscape page, rendered by WeasyPrint from a Django template.
+
+`render_certificates` renders many certificates of one programme, loading and preparing once
+what they share (design, signatories, organisers, the parsed style sheet, the fonts, the
+compiled template, the images) so that the work per certificate is WeasyPrint's own.
+
+Nothing is fetched from the network: the URL fetcher serves only the vendored fonts, the
+private media (logos and signatures) and `data:` URLs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import segno
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+
+from .models import Certificate, CertificateDesign, Signatory
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "certificates" / "certificate.css"
+TEMPLATE = "certificates/certificate.html"
+
+FONT_FACES = [
+    ("Capacita Liberation Serif", "normal", "normal", "LiberationSerif-Regular.ttf"),
+    ("Capacita Liberation Serif", "bold", "normal", "LiberationSerif-Bold.ttf"),
+    ("Capacita Liberation Serif", "normal", "italic", "LiberationSerif-Italic.ttf"),
+    ("Capacita Liberation Sans", "normal", "normal", "LiberationSans-Regular.ttf"),
+    ("Capacita Liberation Sans", "bold", "normal", "LiberationSans-Bold.ttf"),
+]
+
+# Day-month-year in each language's own order. Django's month names are translated by Django.
+DATE_FORMATS = {
+    "es": {"day": "j", "day_month": r"j \d\e F", "full": r"j \d\e F \d\e Y"},
+    "en": {"day": "j", "day_month": "j F", "full": "j F Y"},
+}
+LANGUAGES = {"es": ["es"], "en": ["en"], "both": ["es", "en"]}
+
+# Only these are replaced in a design's text; anything else in braces stays as written.
+PLACEHOLDER = re.compile(r"\{(programme|dates|hours)\}")
+
+# Ever smaller type (and tighter spacing) for a page that would not fit at the larger size.
+DENSITIES = (0, 1, 2)
+
+
+class URLRefused(ValueError):
+    """The certificate asked for a resource outside the fonts and the private media."""
+
+
+class LocalURLFetcher(URLFetcher):
+    """Serves `data:` URLs and `file://` URLs inside the fonts folder or the private media
+    root; refuses everything else (the network included)."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(url2pathname(parts.path)).resolve()
+            roots = (FONTS_DIR, Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+            if any(path.is_relative_to(root) for root in roots):
+                return super().fetch(url, headers)
+        raise URLRefused(f"the certificate may not load {url}")
+
+
+def certificate_hours(programme, design) -> int:
+    """The design's hours when set, else the scheduled hours of the programme's virtual
+    sessions, rounded to the nearest whole hour (half up)."""
+    if design.hours is not None:
+        return design.hours
+    total = sum(
+        (session.ends_at - session.starts_at for session in programme.sessions.all()),
+        datetime.timedelta(),
+    )
+    return int(total / datetime.timedelta(hours=1) + 0.5)
+
+
+def render_certificate(certificate) -> bytes:
+    """The PDF of one certificate."""
+    _certificate, pdf = next(render_certificates([certificate]))
+    return pdf
+
+
+def render_certificates(certificates: Iterable[Certificate]) -> Iterator[tuple[Certificate, bytes]]:
+    """The PDFs of many certificates of one programme, in the order given.
+
+    Pass certificates with `user` and `programme` loaded (`select_related`): the design,
+    signatories, organisers and sessions are read once, whatever the number of certificates.
+    Raises ValueError when the certificates belong to different programmes.
+    """
+    renderer = None
+    for certificate in certificates:
+        if renderer is None:
+            renderer = _Renderer(certificate.programme)
+        elif certificate.programme_id != renderer.programme.pk:
+            raise ValueError("render_certificates takes the certificates of one programme")
+        yield certificate, renderer.render(certificate)
+
+
+def programme_dates(programme, language: str) -> str:
+    """The programme's dates as a phrase of `language`: "from 26 to 29 October 2021",
+    "del 26 al 29 de octubre de 2021" (once the catalogue translates the connecting words)."""
+    start, end = programme.start_date, programme.end_date
+    formats = DATE_FORMATS[language]
+    with translation.override(language):
+        if start == end:
+            return gettext("on %(date)s") % {"date": format_date(end, formats["full"])}
+        if (start.year, start.month) == (end.year, end.month):
+            start_format = formats["day"]
+        elif start.year == end.year:
+            start_format = formats["day_month"]
+        else:
+            start_format = formats["full"]
+        return gettext("from %(start)s to %(end)s") % {
+            "start": format_date(start, start_format),
+            "end": format_date(end, formats["full"]),
+        }
+
+
+def fill_placeholders(text: str, values: dict[str, object]) -> str:
+    """`text` with {programme}, {dates} and {hours} replaced. Unlike str.format_map, unknown
+    placeholders and stray braces stay as written, and no attribute or index is looked up."""
+    return PLACEHOLDER.sub(lambda match: str(values[match[1]]), text)
+
+
+def name_size(name: str) -> float:
+    """The holder's name in points: smaller for longer names, so that they fit on one or
+    two lines of the page (a name is never cut)."""
+    length = len(name)
+    if length <= 30:
+        return 30
+    if length <= 42:
+        return 26
+    if length <= 56:
+        return 22
+    if length <= 75:
+        return 19
+    if length <= 110:
+        return 16
+    return 13
+
+
+class _Renderer:
+    """What the certificates of one programme share, prepared once."""
+
+    def __init__(self, programme):
+        self.programme = programme
+        # A programme without a saved design gets the model's defaults (no row is created).
+        design = CertificateDesign.objects.filter(programme=programme).first()
+        self.design = design or CertificateDesign(programme=programme)
+        self.signatories = list(Signatory.objects.filter(programme=programme))
+        self.organisers = list(programme.organisers.all())
+        self.hours = certificate_hours(programme, self.design)
+        self.template = get_template(TEMPLATE)
+        self.font_config = FontConfiguration()
+        self.fetcher = LocalURLFetcher()
+        self.stylesheet = CSS(
+            string=font_faces() + STYLE_SHEET.read_text(encoding="utf-8"),
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+        # WeasyPrint's image cache, keyed by URL: each logo and signature is read and
+        # decoded once for all the certificates.
+        self.image_cache: dict = {}
+        self.logos = {organiser.pk: image_url(organiser.logo) for organiser in self.organisers}
+        self.signatures = {
+            signatory.pk: image_url(signatory.signature) for signatory in self.signatories
+        }
+        self._shared: dict[str, dict] = {}
+
+    def render(self, certificate) -> bytes:
+        languages = LANGUAGES.get(certificate.language)
+        if languages is None:
+            raise ValueError(f"unknown certificate language {certificate.language!r}")
+        address = certificate.verification_address()
+        issued_on = timezone.localtime(certificate.issued_at, self.programme.zone).date()
+        texts = []
+        for language, shared in zip(languages, self.shared(certificate.language), strict=True):
+            with translation.override(language):
+                texts.append(
+                    {
+                        **shared,
+                        "issued": gettext("Issued on %(date)s")
+                        % {"date": format_date(issued_on, DATE_FORMATS[language]["full"])},
+                        "verify": gettext("Verify at %(address)s") % {"address": address},
+                    }
+                )
+        context = {
+            "language": languages[0],
+            "texts": texts,
+            "primary": texts[0],
+            "secondary": texts[1:],
+            "holder_name": certificate.holder_name,
+            "name_size": name_size(certificate.holder_name),
+            "code": certificate.formatted_code,
+            "qr": qr_svg(address),
+            "organisers": self.organiser_blocks(languages),
+            "signatories": self.signatory_blocks(languages),
+        }
+        for density in DENSITIES:
+            html = self.template.render({**context, "density": density})
+            document = HTML(string=html, url_fetcher=self.fetcher).render(
+                font_config=self.font_config,
+                stylesheets=[self.stylesheet],
+                cache=self.image_cache,
+            )
+            if len(document.pages) == 1:
+                break
+        return document.write_pdf(cache=self.image_cache)
+
+    def shared(self, mode: str) -> list[dict]:
+        """The texts every certificate in `mode` ("es", "en", "both") shares, per language."""
+        if mode not in self._shared:
+            self._shared[mode] = [self.texts(language) for language in LANGUAGES[mode]]
+        return self._shared[mode]
+
+    def texts(self, language: str) -> dict:
+        with translation.override(language):
+            body = fill_placeholders(
+                self.design.in_language("body", language),
+                {
+                    "programme": self.programme.in_language("title", language),
+                    "dates": programme_dates(self.programme, language),
+                    "hours": self.hours,
+                },
+            )
+            return {
+                "lang": language,
+                "title": self.design.in_language("title", language),
+                "awarded_to": gettext("awarded to"),
+                "body": body,
+                "code_label": gettext("Verification code"),
+            }
+
+    def organiser_blocks(self, languages: list[str]) -> list[dict]:
+        return [
+            {
+                "logo": self.logos[organiser.pk],
+                "name": organiser.in_language("name", languages[0]),
+                "acronym": organiser.in_language("acronym", languages[0]),
+            }
+            for organiser in self.organisers
+        ]
+
+    def signatory_blocks(self, languages: list[str]) -> list[dict]:
+        return [
+            {
+                "name": signatory.name,
+                "signature": self.signatures[signatory.pk],
+                "lines": [
+                    {
+                        "lang": language,
+                        "job_title": signatory.in_language("job_title", language),
+                        "organisation": signatory.in_language("organisation", language),
+                    }
+                    for language in languages
+                ],
+            }
+            for signatory in self.signatories
+        ]
+
+
+def font_faces() -> str:
+    return "".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style};'
+        f' src: url("{(FONTS_DIR / filename).as_uri()}"); }}\n'
+        for family, weight, style, filename in FONT_FACES
+    )
+
+
+def image_url(field) -> str | None:
+    """The `file://` URL of an uploaded image in the private storage, or None when there is
+    none (or its file is missing: the certificate then shows the organiser's name)."""
+    if not field:
+        return None
+    path = Path(field.storage.path(field.name))
+    return path.as_uri() if path.is_file() else None
+
+
+def qr_svg(address: str) -> str:
+    """The QR code of `address` as inline SVG, sized by the style sheet."""
+    qr = segno.make_qr(address, error="q")
+    return mark_safe(qr.svg_inline(border=0, omitsize=True, dark="#111111"))  # noqa: S308

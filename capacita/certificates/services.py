@@ -1,0 +1,287 @@
+"""Issuing, revoking and re-issuing certificates: every change in one transaction, with its
+audit record, and each new certificate e-mailed to its holder through the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from capacita.audit.services import audit_record
+from capacita.emails.services import queue_email
+from capacita.programmes.models import Membership, Role
+from capacita.progress.selectors import participants, progress_of
+
+from . import codes
+from .models import Certificate, CertificateDesign
+from .pdf import render_certificates
+
+
+class CertificateError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Verdict:
+    ISSUED = "issued"  # issued by this run
+    HAS_ONE = "has_one"  # already holds a valid certificate
+    REVOKED = "revoked"  # their certificate was revoked: only a manager's hand issues again
+    NOT_ELIGIBLE = "not_eligible"
+
+
+@dataclass
+class Standing:
+    """A participant before the completion rule: their progress, their certificate if any,
+    and what issuing does for them."""
+
+    membership: Membership
+    progress: object
+    certificate: Certificate | None
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def user(self):
+        return self.membership.user
+
+
+def standings(programme) -> list[Standing]:
+    """Every participant of `programme` with the verdict issuing would give them, in a fixed
+    number of queries. Observers, facilitators and managers are not participants: never
+    eligible."""
+    rows = progress_of(programme, participants(programme))
+    latest: dict[int, Certificate] = {}
+    for certificate in Certificate.objects.filter(programme=programme).order_by("issued_at", "pk"):
+        if certificate.status != Certificate.Status.REPLACED:
+            latest[certificate.user_id] = certificate
+    result = []
+    for progress in rows:
+        certificate = latest.get(progress.membership.user_id)
+        if certificate is not None and certificate.is_valid:
+            verdict, reasons = Verdict.HAS_ONE, []
+        elif certificate is not None:
+            verdict = Verdict.REVOKED
+            reasons = [
+                _("their certificate was revoked on %(date)s: %(reason)s")
+                % {
+                    "date": _local_date(certificate.ended_at, programme),
+                    "reason": certificate.end_reason,
+                }
+            ]
+        elif progress.is_complete:
+            verdict, reasons = Verdict.ISSUED, []
+        else:
+            verdict, reasons = Verdict.NOT_ELIGIBLE, progress.missing
+        result.append(Standing(progress.membership, progress, certificate, verdict, reasons))
+    return result
+
+
+@dataclass
+class IssueOutcome:
+    standings: list[Standing]
+    issued: list[Certificate]
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for standing in self.standings if standing.verdict == verdict)
+
+
+def issue_certificates(programme, actor=None, *, dry_run: bool = False) -> IssueOutcome:
+    """A certificate for every participant who meets the programme's rule and has none.
+
+    Idempotent: a participant who holds a valid certificate gets no second one (the database
+    refuses it too), and one whose certificate was revoked gets none (a manager can issue one
+    by hand). With `dry_run`, nothing is saved: the standings say who would get one."""
+    rows = standings(programme)
+    if dry_run:
+        return IssueOutcome(rows, [])
+    with transaction.atomic():
+        due = [row for row in rows if row.verdict == Verdict.ISSUED]
+        issued = _issue(programme, [row.membership.user for row in due], actor)
+        by_user = {certificate.user_id: certificate for certificate in issued}
+        for row in due:
+            row.certificate = by_user.get(row.membership.user_id)
+            if row.certificate is None:  # issued meanwhile by another run
+                row.verdict = Verdict.HAS_ONE
+    return IssueOutcome(rows, issued)
+
+
+def issue_by_hand(programme, user, reason: str, actor) -> Certificate:
+    """A certificate for one participant as an exception to the rule, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Say why this certificate is issued by hand."))
+    if not Membership.objects.filter(
+        programme=programme, user=user, role=Role.PARTICIPANT
+    ).exists():
+        raise CertificateError(
+            _("Only the programme's participants receive certificates; observers never do.")
+        )
+    with transaction.atomic():
+        if Certificate.objects.filter(
+            programme=programme, user=user, status=Certificate.Status.VALID
+        ).exists():
+            raise CertificateError(_("This participant already holds a valid certificate."))
+        issued = _issue(programme, [user], actor, reason=reason)
+        if not issued:
+            raise CertificateError(_("This participant already holds a valid certificate."))
+        return issued[0]
+
+
+def revoke(certificate: Certificate, reason: str, actor) -> Certificate:
+    """Withdraw a certificate: its code then reads "revoked" with the date."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Say why the certificate is revoked."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not certificate.is_valid:
+            raise CertificateError(_("Only a valid certificate can be revoked."))
+        certificate.status = Certificate.Status.REVOKED
+        certificate.ended_at = timezone.now()
+        certificate.end_reason = reason
+        certificate.save(update_fields=["status", "ended_at", "end_reason"])
+        audit_record(
+            actor=actor,
+            action="certificate.revoke",
+            subject=certificate,
+            programme=certificate.programme,
+            reason=reason,
+            details={"code": certificate.formatted_code},
+        )
+    return certificate
+
+
+def reissue(certificate: Certificate, reason: str, actor) -> Certificate:
+    """A new certificate, with a new code, in place of `certificate` (after a name
+    correction, say): it carries the holder's name as registered now, and the old code
+    reads "replaced"."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Say why the certificate is issued again."))
+    with transaction.atomic():
+        old = (
+            Certificate.objects.select_for_update()
+            .select_related("programme", "user")
+            .get(pk=certificate.pk)
+        )
+        if old.status == Certificate.Status.REPLACED:
+            raise CertificateError(_("This certificate was already replaced."))
+        old.status = Certificate.Status.REPLACED
+        old.ended_at = timezone.now()
+        old.end_reason = reason
+        old.save(update_fields=["status", "ended_at", "end_reason"])
+        [new] = _issue(old.programme, [old.user], actor, reason=reason, replacing=old)
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
+    return new
+
+
+def holder_language(design: CertificateDesign, user) -> str:
+    if design.languages == CertificateDesign.Languages.BOTH:
+        return "both"
+    return user.language if user.language in ("es", "en") else settings.LANGUAGE_CODE
+
+
+def design_of(programme) -> CertificateDesign:
+    """The programme's design, or the default one (unsaved) when managers made none."""
+    return CertificateDesign.objects.filter(programme=programme).first() or CertificateDesign(
+        programme=programme
+    )
+
+
+def _issue(programme, users, actor, *, reason: str = "", replacing=None) -> list[Certificate]:
+    """Create, render, store and e-mail a certificate for each of `users`; who already holds
+    a valid one is skipped. Call inside a transaction."""
+    design = design_of(programme)
+    now = timezone.now()
+    created = []
+    for user in users:
+        certificate = Certificate(
+            programme=programme,
+            user=user,
+            code=_unused_code(),
+            holder_name=user.get_full_name() or user.email,
+            language=holder_language(design, user),
+            issued_at=now,
+            issued_by=actor if actor is not None and actor.is_authenticated else None,
+            by_hand=bool(reason) and replacing is None,
+            reason=reason,
+        )
+        try:
+            with transaction.atomic():  # the one-valid-certificate constraint decides races
+                certificate.save()
+        except IntegrityError:
+            continue
+        created.append(certificate)
+    for certificate, pdf in render_certificates(created):
+        certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+        action = "certificate.reissue" if replacing else "certificate.issue"
+        audit_record(
+            actor=actor,
+            action=action,
+            subject=certificate,
+            programme=programme,
+            reason=reason,
+            details={
+                "code": certificate.formatted_code,
+                "by_hand": certificate.by_hand,
+                **({"replaces": replacing.formatted_code} if replacing else {}),
+            },
+        )
+        _queue_certificate_email(certificate, pdf)
+    return created
+
+
+def _unused_code() -> str:
+    while True:
+        code = codes.new_code()
+        if not Certificate.objects.filter(code=code).exists():
+            return code
+
+
+def _queue_certificate_email(certificate: Certificate, pdf: bytes) -> None:
+    user, programme = certificate.user, certificate.programme
+    language = user.language if user.language in ("es", "en") else settings.LANGUAGE_CODE
+    with translation.override(language):
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "progress:mine", kwargs={"slug": programme.slug}
+        )
+        context = {
+            "user": user,
+            "programme": programme,
+            "certificate": certificate,
+            "verification": certificate.verification_address(),
+            "link": link,
+        }
+        subject = " ".join(
+            render_to_string("certificates/emails/issued_subject.txt", context).split()
+        )
+        body = render_to_string("certificates/emails/issued_body.txt", context)
+        filename = f"{_('certificate')}-{programme.slug}.pdf"
+    queue_email(
+        to=user.email,
+        subject=subject,
+        body_text=body,
+        kind="certificate",
+        language=language,
+        programme=programme,
+        user=user,
+        attachment=(filename, pdf, "application/pdf"),
+    )
+
+
+def _local_date(moment: dt.datetime | None, programme) -> str:
+    from django.utils.formats import date_format
+
+    if moment is None:
+        return ""
+    return date_format(moment.astimezone(programme.zone).date(), "DATE_FORMAT")

@@ -1,0 +1,229 @@
+"""Certificates: the public verification page, the holder's download, the managers' page."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from capacita import permissions
+from capacita.access import allow as _allow
+from capacita.access import guarded as _guarded
+from capacita.programmes.models import Programme
+
+from . import codes, services
+from .models import Certificate
+from .throttle import client_address, is_throttled, note_failure
+
+
+def lookup(request):
+    """The form where anyone types a code; it leads to the code's verification page."""
+    typed = request.GET.get("code", "").strip()
+    if typed:
+        code = codes.normalized(typed)
+        if code is not None:
+            return redirect("verification:verify", code=codes.formatted(code))
+        return verify(request, typed)
+    return render(request, "certificates/verify.html", {"state": "form"})
+
+
+def verify(request, code):
+    """Valid (name, programme, dates, issue date), revoked (with the date), replaced, or not
+    found. No e-mail or other personal data; too many unknown codes from one address: 429."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    address = client_address(request)
+    if is_throttled(address):
+        return render(request, "certificates/verify.html", {"state": "throttled"}, status=429)
+    stored = codes.normalized(code)
+    certificate = (
+        Certificate.objects.select_related("programme").filter(code=stored).first()
+        if stored
+        else None
+    )
+    if certificate is None:
+        note_failure(address)
+        return render(
+            request,
+            "certificates/verify.html",
+            {"state": "not_found", "typed": code[:40]},
+            status=404,
+        )
+    return render(
+        request,
+        "certificates/verify.html",
+        {"state": certificate.status, "certificate": certificate},
+    )
+
+
+@_guarded
+def my_certificate(request, slug):
+    """The holder's own valid certificate, as a PDF."""
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, request.user.is_authenticated)
+    certificate = get_object_or_404(
+        Certificate, programme=programme, user=request.user, status=Certificate.Status.VALID
+    )
+    return _pdf(certificate)
+
+
+@_guarded
+def certificate_pdf(request, slug, pk):
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, permissions.can_issue_certificates(request.user, programme))
+    certificate = get_object_or_404(Certificate, programme=programme, pk=pk)
+    _allow(request, permissions.can_download_certificate(request.user, certificate))
+    return _pdf(certificate)
+
+
+def _pdf(certificate):
+    filename = f"{_('certificate')}-{certificate.programme.slug}-{certificate.code}.pdf"
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+def _managed(request, slug) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, permissions.can_issue_certificates(request.user, programme))
+    return programme
+
+
+@_guarded
+def overview(request, slug):
+    """Who earns a certificate and who does not, why, and the certificates issued."""
+    programme = _managed(request, slug)
+    rows = services.standings(programme)
+    history = (
+        Certificate.objects.filter(programme=programme)
+        .exclude(status=Certificate.Status.VALID)
+        .select_related("user", "replaced_by")
+        .order_by("-ended_at")
+    )
+    return render(
+        request,
+        "certificates/overview.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "due": sum(1 for row in rows if row.verdict == services.Verdict.ISSUED),
+            "issued_count": sum(1 for row in rows if row.verdict == services.Verdict.HAS_ONE),
+            "history": history,
+            "Verdict": services.Verdict,
+        },
+    )
+
+
+@_guarded
+@require_POST
+def issue_all(request, slug):
+    programme = _managed(request, slug)
+    outcome = services.issue_certificates(programme, request.user)
+    count = len(outcome.issued)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s certificate issued; its holder receives it by e-mail.",
+                "%(count)s certificates issued; each holder receives theirs by e-mail.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("No new certificate: nobody else meets the rule yet."))
+    return redirect("certificates:overview", slug=slug)
+
+
+@_guarded
+@require_POST
+def issue_one(request, slug):
+    programme = _managed(request, slug)
+    user_id = request.POST.get("user", "")
+    user = get_object_or_404(get_user_model(), pk=int(user_id) if user_id.isdigit() else 0)
+    try:
+        certificate = services.issue_by_hand(
+            programme, user, request.POST.get("reason", ""), request.user
+        )
+    except services.CertificateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(code)s issued to %(name)s.")
+            % {"code": certificate.formatted_code, "name": certificate.holder_name},
+        )
+    return redirect("certificates:overview", slug=slug)
+
+
+@_guarded
+@require_POST
+def revoke(request, slug, pk):
+    programme = _managed(request, slug)
+    certificate = get_object_or_404(Certificate, programme=programme, pk=pk)
+    try:
+        services.revoke(certificate, request.POST.get("reason", ""), request.user)
+    except services.CertificateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Certificate %(code)s revoked.") % {"code": certificate.formatted_code}
+        )
+    return redirect("certificates:overview", slug=slug)
+
+
+@_guarded
+@require_POST
+def reissue(request, slug, pk):
+    programme = _managed(request, slug)
+    certificate = get_object_or_404(Certificate, programme=programme, pk=pk)
+    try:
+        new = services.reissue(certificate, request.POST.get("reason", ""), request.user)
+    except services.CertificateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(old)s replaced by %(new)s, issued to %(name)s.")
+            % {
+                "old": certificate.formatted_code,
+                "new": new.formatted_code,
+                "name": new.holder_name,
+            },
+        )
+    return redirect("certificates:overview", slug=slug)
+
+
+@_guarded
+def archive(request, slug):
+    """Every valid certificate of the programme as one ZIP file."""
+    programme = _managed(request, slug)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
+        for certificate in Certificate.objects.filter(
+            programme=programme, status=Certificate.Status.VALID
+        ).order_by("holder_name", "pk"):
+            with certificate.pdf.open("rb") as pdf:
+                archive_file.writestr(_archive_name(certificate), pdf.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{programme.slug}-{_('certificates')}.zip"
+    )
+    return response
+
+
+def _archive_name(certificate) -> str:
+    # The holder's name as written (accents kept), made safe for every file system.
+    name = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in certificate.holder_name)
+    return f"{' '.join(name.split())[:80]} - {certificate.code}.pdf"
