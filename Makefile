@@ -27,10 +27,13 @@ run: install
 	$(BIN)/capacita db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SECURE_COOKIES=0 $(BIN)/capacita runserver $(HOST):$(PORT)
 
+# On SQLite the tests use a database file, as production does (WAL, writers waiting their
+# turn), not a shared in-memory database whose locks fail at once instead of waiting.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	mkdir -p var
+	TEST_SQLITE_NAME=$${TEST_SQLITE_NAME:-$(CURDIR)/var/test-capacita.sqlite3} $(BIN)/pytest
 
 # Benchmarks print their figures and ratios; they are not tests and assert no timing.
 bench: install

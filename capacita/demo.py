@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from capacita.evaluation.demo import load_demo_tests
+from capacita.groupwork.demo import load_demo_groups
 from capacita.programmes.models import Country, Membership, Programme, Role
 from capacita.programmes.programme_file import load_programme, read_programme_file
 
@@ -60,6 +61,18 @@ def managers_group() -> Group:
     group.permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=["programmes", "agenda", "evaluation"]
+        )
+        # The reusable catalogue of vulnerability factors and the cases.
+        | Permission.objects.filter(
+            content_type__app_label="vulnerability",
+            content_type__model__in=["factor", "case", "casequestion", "sessioncase"],
+        )
+        | Permission.objects.filter(
+            content_type__app_label__in=["vulnerability", "groupwork"], codename__startswith="view_"
+        )
+        | Permission.objects.filter(
+            content_type__app_label="groupwork",
+            content_type__model__in=["sessionwork", "workgroup", "groupquestion"],
         )
         # What certificates say and who signs them; certificates themselves are only read.
         | Permission.objects.filter(
@@ -208,4 +221,7 @@ def load_demo() -> tuple[Programme, list[DemoAccount]]:
         )
     load_demo_nominations(programme)
     load_demo_tests(programme)
+    load_demo_groups(
+        programme, facilitator=User.objects.filter(email="facilitator@example.org").first()
+    )
     return programme, list(DEMO_ACCOUNTS)

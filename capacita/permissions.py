@@ -155,3 +155,33 @@ def can_download_certificate(user, certificate) -> bool:
     if not user.is_authenticated:
         return False
     return user.pk == certificate.user_id or is_manager(user, certificate.programme)
+
+
+def can_organise_groups(user, programme: Programme) -> bool:
+    """Defining a session's groups, assigning people, opening the plenary."""
+    return is_manager(user, programme)
+
+
+def can_work_in_group(user, group) -> bool:
+    """Writing the group's answers and its case assessment: its members only."""
+    return user.is_authenticated and group.memberships.filter(user=user).exists()
+
+
+def can_see_plenary(user, session_work) -> bool:
+    """Every group's answers side by side: the session's facilitators (any facilitator of
+    the programme) and managers always; the participants once the manager opens it."""
+    programme = session_work.session.programme
+    roles = roles_in(user, programme)
+    if is_manager(user, programme) or Role.FACILITATOR in roles:
+        return True
+    return session_work.plenary_open and Role.PARTICIPANT in roles
+
+
+def can_read_group(user, group) -> bool:
+    """A group's page: its members, its facilitator, the facilitators and managers, and —
+    once the plenary is open — every participant of the programme."""
+    if not user.is_authenticated:
+        return False
+    if group.facilitator_id == user.pk or can_work_in_group(user, group):
+        return True
+    return can_see_plenary(user, group.session_work)

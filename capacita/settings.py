@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "capacita.progress",
     "capacita.evaluation",
     "capacita.certificates",
+    "capacita.groupwork",
+    "capacita.vulnerability",
 ]
 
 MIDDLEWARE = [

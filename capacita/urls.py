@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.evaluation.urls")),
     path("programmes/<slug:slug>/", include("capacita.agenda.urls")),
     path("programmes/<slug:slug>/", include("capacita.certificates.urls")),
+    path("programmes/<slug:slug>/", include("capacita.groupwork.urls")),
+    path("programmes/<slug:slug>/", include("capacita.vulnerability.urls")),
     path("files/", include("capacita.agenda.file_urls")),
     path("verify/", include("capacita.certificates.verification_urls")),
     path("accounts/", include("capacita.accounts.urls")),

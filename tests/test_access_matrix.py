@@ -53,6 +53,10 @@ EDITABLE_IN_ADMIN = (
     "evaluation",
     "certificates/certificatedesign",
     "certificates/signatory",
+    "groupwork/sessionwork",
+    "groupwork/workgroup",
+    "vulnerability/factor",
+    "vulnerability/case",
 )
 # Changed only through the pages that record each decision; the admin only shows them.
 READ_ONLY_IN_ADMIN = (
@@ -62,6 +66,8 @@ READ_ONLY_IN_ADMIN = (
     "attendance",
     "completions",
     "certificates/certificate",
+    "groupwork/answerversion",
+    "vulnerability/assessment",
     "django_tasks_database",
 )
 
@@ -161,6 +167,40 @@ def demo_certificate(programme):
     )
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(b"%PDF-1.4 placeholder"))
     return certificate
+
+
+def session_2_groups():
+    """The demo participant's group in session 2 (theirs) and the other group."""
+    from capacita.groupwork.models import GroupMember, WorkGroup
+
+    mine = GroupMember.objects.get(
+        session_work__session__number=2, user__email="participant.mx@example.org"
+    ).group
+    other = WorkGroup.objects.filter(session_work=mine.session_work).exclude(pk=mine.pk).first()
+    return mine, other
+
+
+def session_3_group():
+    from capacita.groupwork.models import GroupMember
+
+    return GroupMember.objects.get(
+        session_work__session__number=3, user__email="participant.mx@example.org"
+    ).group
+
+
+def group_urls(programme):
+    mine, _other = session_2_groups()
+    return [f"{PROGRAMME}/sessions/2/groups/{mine.pk}/"]
+
+
+def other_group_urls(programme):
+    _mine, other = session_2_groups()
+    return [f"{PROGRAMME}/sessions/2/groups/{other.pk}/"]
+
+
+def other_group_answer_urls(programme):
+    _mine, other = session_2_groups()
+    return [f"{PROGRAMME}/sessions/2/groups/{other.pk}/questions/{other.questions.first().pk}/"]
 
 
 def demo_slides():
@@ -293,6 +333,81 @@ MATRIX: dict[str, Row] = {
     "verification:lookup": Row(lambda p: ["/es/verify/"], answers(200)),
     "verification:verify": Row(
         lambda p: [f"/es/verify/{demo_certificate(p).formatted_code}/"], answers(200)
+    ),
+    # Group work: members write in their group; facilitators and managers read every group
+    # and the plenary; participants read other groups only once the plenary is open.
+    "groupwork:mine": Row(
+        lambda p: [f"{PROGRAMME}/sessions/2/group/"], answers(200, anonymous=302, participant=302)
+    ),
+    "groupwork:group": Row(
+        group_urls,
+        answers(403, anonymous=302, participant=200, facilitator=200, manager=200, superuser=200),
+    ),
+    "groupwork:save_answer": Row(
+        lambda p: [
+            f"{url}questions/{session_2_groups()[0].questions.first().pk}/" for url in group_urls(p)
+        ],
+        answers(403, anonymous=302, participant=302),
+        method="post",
+        data={"version": "0", "text": "Capacidades"},
+    ),
+    # Another group's page and its answer, before the plenary opens: not for the participant.
+    # (Second rows for the same patterns: their keys match the names by wildcard.)
+    "groupwork:grou?": Row(
+        other_group_urls,
+        answers(403, anonymous=302, facilitator=200, manager=200, superuser=200),
+    ),
+    "groupwork:save_answe?": Row(
+        other_group_answer_urls, answers(403, anonymous=302), method="post", data={"text": "x"}
+    ),
+    "groupwork:plenary": Row(
+        lambda p: [f"{PROGRAMME}/sessions/2/plenary/", f"{PROGRAMME}/sessions/2/plenary.pdf"],
+        answers(403, anonymous=302, facilitator=200, manager=200, superuser=200),
+    ),
+    "groupwork:plenary_pdf": Row(
+        lambda p: [f"{PROGRAMME}/sessions/3/plenary.pdf"],
+        answers(403, anonymous=302, facilitator=200, manager=200, superuser=200),
+    ),
+    "groupwork:organise": Row(lambda p: [f"{PROGRAMME}/sessions/2/groups/"], MANAGERS_ONLY),
+    "groupwork:assign": Row(
+        lambda p: [f"{PROGRAMME}/sessions/3/groups/assign/"], MANAGERS_POST, method="post"
+    ),
+    # Nobody named: managers get 404, everyone else is stopped before.
+    "groupwork:place": Row(
+        lambda p: [f"{PROGRAMME}/sessions/2/groups/place/"],
+        answers(403, anonymous=302, manager=404, superuser=404),
+        method="post",
+    ),
+    "groupwork:toggle_plenary": Row(
+        lambda p: [f"{PROGRAMME}/sessions/2/plenary/toggle/"],
+        MANAGERS_POST,
+        method="post",
+        data={"open": "1"},
+    ),
+    # The case assessment of the participant's group in session 3: members write; the
+    # facilitators and managers read; participants of other groups read once the plenary opens.
+    "vulnerability:assessment": Row(
+        lambda p: [f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/"],
+        answers(403, anonymous=302, participant=200, facilitator=200, manager=200, superuser=200),
+    ),
+    "vulnerability:add_factor": Row(
+        lambda p: [f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/factors/"],
+        answers(403, anonymous=302, participant=302),
+        method="post",
+        data={"level": "individual", "kind": "risk", "custom_name": "Idioma", "note": ""},
+    ),
+    "vulnerability:remove_factor": Row(
+        lambda p: [
+            f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/factors/999999/remove/"
+        ],
+        answers(403, anonymous=302, participant=302),
+        method="post",
+    ),
+    "vulnerability:conclusions": Row(
+        lambda p: [f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/conclusions/"],
+        answers(403, anonymous=302, participant=302),
+        method="post",
+        data={"needs": "Regularización", "referrals": "Servicio de empleo"},
     ),
     "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
     "completions:moodle_users": Row(

@@ -52,6 +52,11 @@ def programme_detail(request, slug):
         "is_manager": is_manager(request.user, programme),
         "is_registered": is_registered(request.user, programme),
     }
+    if context["is_manager"]:
+        # The sessions that work in groups, for their organisers' pages.
+        context["group_sessions"] = programme.sessions.filter(group_work__isnull=False).values_list(
+            "number", flat=True
+        )
     return render(request, "programmes/programme_detail.html", context)
 
 

@@ -54,6 +54,7 @@ def my_progress(request, slug):
             "zone_differs": zone.key != programme.time_zone,
             "tests": tests_of(programme, request.user) if membership else [],
             "certificate": _valid_certificate(programme, request.user) if membership else None,
+            "group_sessions": _group_sessions(programme),
         },
     )
 
@@ -160,3 +161,14 @@ def _valid_certificate(programme, user):
     return Certificate.objects.filter(
         programme=programme, user=user, status=Certificate.Status.VALID
     ).first()
+
+
+def _group_sessions(programme) -> set[int]:
+    """The numbers of the sessions that work in groups."""
+    from capacita.groupwork.models import SessionWork
+
+    return set(
+        SessionWork.objects.filter(session__programme=programme).values_list(
+            "session__number", flat=True
+        )
+    )

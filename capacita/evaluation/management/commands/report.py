@@ -6,13 +6,15 @@ from django.utils import translation
 
 from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook
+from capacita.groupwork.report import group_work_report
 from capacita.programmes.models import Programme
 
 
 class Command(BaseCommand):
     help = (
         "The programme's evaluation figures (knowledge gain, by country, profile and sex/gender, "
-        "per item, each participant's scores) as JSON or as an XLSX workbook."
+        "per item, each participant's scores) and its group work (JSON only) as JSON or as an "
+        "XLSX workbook."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"No programme “{programme}”.")
         with translation.override(language):
             report = evaluation_report(programme_obj)
+            report["group_work"] = group_work_report(programme_obj)
             if format == "json":
                 text = json.dumps(report, ensure_ascii=False, indent=2)
                 if output:

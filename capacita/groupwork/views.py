@@ -1,0 +1,249 @@
+"""Sessions 2 and 3 as working spaces: thin views over `services` and `selectors`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from capacita import permissions
+from capacita.access import allow as _allow
+from capacita.access import guarded as _guarded
+
+from . import services
+from .models import GroupMember, GroupQuestion, SessionWork, WorkGroup
+from .selectors import members_of, questions_with_answers
+
+
+def _session_work(slug, number) -> SessionWork:
+    return get_object_or_404(
+        SessionWork.objects.select_related("session__programme"),
+        session__programme__slug=slug,
+        session__number=number,
+    )
+
+
+def _has_case(session_work) -> bool:
+    from capacita.vulnerability.models import SessionCase
+
+    return SessionCase.objects.filter(session_work=session_work).exists()
+
+
+@_guarded
+def my_group(request, slug, number):
+    """The participant's own group in this session."""
+    session_work = _session_work(slug, number)
+    _allow(request, request.user.is_authenticated)
+    member = GroupMember.objects.filter(session_work=session_work, user=request.user).first()
+    if member is None:
+        return render(
+            request,
+            "groupwork/no_group.html",
+            {"session_work": session_work, "programme": session_work.session.programme},
+        )
+    return redirect("groupwork:group", slug=slug, number=number, group_id=member.group_id)
+
+
+@_guarded
+def group_page(request, slug, number, group_id, conflict=None, status=200):
+    session_work = _session_work(slug, number)
+    group = get_object_or_404(
+        WorkGroup.objects.select_related("facilitator"), session_work=session_work, pk=group_id
+    )
+    _allow(request, permissions.can_read_group(request.user, group))
+    programme = session_work.session.programme
+    questions = questions_with_answers([group])[group.pk]
+    if conflict is not None:
+        for question in questions:
+            if question.pk == conflict["question"]:
+                question.conflict = conflict
+    return render(
+        request,
+        "groupwork/group.html",
+        {
+            "programme": programme,
+            "session_work": session_work,
+            "group": group,
+            "members": members_of([group], programme)[group.pk],
+            "questions": questions,
+            "can_write": permissions.can_work_in_group(request.user, group),
+            "can_see_plenary": permissions.can_see_plenary(request.user, session_work),
+            "has_case": _has_case(session_work),
+        },
+        status=status,
+    )
+
+
+@_guarded
+@require_POST
+def save_answer(request, slug, number, group_id, question_id):
+    session_work = _session_work(slug, number)
+    group = get_object_or_404(WorkGroup, session_work=session_work, pk=group_id)
+    _allow(request, permissions.can_work_in_group(request.user, group))
+    question = get_object_or_404(GroupQuestion, group=group, pk=question_id)
+    base = request.POST.get("version", "")
+    try:
+        services.save_answer(
+            question,
+            request.user,
+            request.POST.get("text", ""),
+            int(base) if base.isdigit() else -1,
+        )
+    except services.Conflict as conflict:
+        messages.warning(
+            request,
+            _(
+                "Someone in your group saved this answer while you were writing. Nothing "
+                "of yours was saved yet: both texts are below; merge them and save again."
+            ),
+        )
+        return group_page(
+            request,
+            slug,
+            number,
+            group_id,
+            conflict={"question": question.pk, "current": conflict.current, "mine": conflict.text},
+            status=409,
+        )
+    messages.success(request, _("Your group's answer was saved."))
+    return redirect(f"{request.path.rsplit('/questions/', 1)[0]}/#question-{question.pk}")
+
+
+def _plenary_context(request, session_work):
+    groups = list(session_work.groups.select_related("facilitator"))
+    programme = session_work.session.programme
+    questions = questions_with_answers(groups)
+    members = members_of(groups, programme)
+    assessments = {}
+    if _has_case(session_work):
+        from capacita.vulnerability.models import Assessment
+        from capacita.vulnerability.services import matrix
+
+        for assessment in Assessment.objects.filter(group__in=groups):
+            assessments[assessment.group_id] = (assessment, matrix(assessment))
+    return {
+        "programme": programme,
+        "session_work": session_work,
+        "columns": [
+            {
+                "group": group,
+                "questions": questions[group.pk],
+                "members": members[group.pk],
+                "assessment": assessments.get(group.pk),
+            }
+            for group in groups
+        ],
+    }
+
+
+@_guarded
+def plenary(request, slug, number):
+    """Every group's answers side by side, for a shared screen."""
+    session_work = _session_work(slug, number)
+    _allow(request, permissions.can_see_plenary(request.user, session_work))
+    context = _plenary_context(request, session_work)
+    context["can_organise"] = permissions.can_organise_groups(
+        request.user, session_work.session.programme
+    )
+    return render(request, "groupwork/plenary.html", context)
+
+
+@_guarded
+def plenary_pdf(request, slug, number):
+    from weasyprint import HTML
+
+    from capacita.certificates.pdf import LocalURLFetcher
+
+    session_work = _session_work(slug, number)
+    _allow(request, permissions.can_see_plenary(request.user, session_work))
+    html = render_to_string(
+        "groupwork/plenary_pdf.html", _plenary_context(request, session_work), request=request
+    )
+    pdf = HTML(string=html, url_fetcher=LocalURLFetcher()).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{session_work.session.programme.slug}-{_('plenary')}-{number}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@_guarded
+def organise(request, slug, number):
+    """The managers' page: the groups, their members, who is in no group yet."""
+    session_work = _session_work(slug, number)
+    programme = session_work.session.programme
+    _allow(request, permissions.can_organise_groups(request.user, programme))
+    groups = list(session_work.groups.prefetch_related("countries").select_related("facilitator"))
+    members = members_of(groups, programme)
+    placed = {member["user"].pk for rows in members.values() for member in rows}
+    unplaced = [m for m in services.session_participants(session_work) if m.user_id not in placed]
+    return render(
+        request,
+        "groupwork/organise.html",
+        {
+            "programme": programme,
+            "session_work": session_work,
+            "columns": [{"group": group, "members": members[group.pk]} for group in groups],
+            "groups": groups,
+            "unplaced": unplaced,
+        },
+    )
+
+
+def _organiser(request, slug, number) -> SessionWork:
+    session_work = _session_work(slug, number)
+    _allow(
+        request,
+        permissions.can_organise_groups(request.user, session_work.session.programme),
+    )
+    return session_work
+
+
+@_guarded
+@require_POST
+def assign(request, slug, number):
+    session_work = _organiser(request, slug, number)
+    try:
+        assignment = services.assign_automatically(session_work, request.user)
+    except services.GroupWorkError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("People were assigned: %(placed)s placed, %(unplaced)s in no group yet.")
+            % {
+                "placed": sum(len(members) for members in assignment.placed.values()),
+                "unplaced": len(assignment.unplaced),
+            },
+        )
+    return redirect("groupwork:organise", slug=slug, number=number)
+
+
+@_guarded
+@require_POST
+def place(request, slug, number):
+    session_work = _organiser(request, slug, number)
+    user_id, group_id = request.POST.get("user", ""), request.POST.get("group", "")
+    user = get_object_or_404(get_user_model(), pk=int(user_id) if user_id.isdigit() else 0)
+    group = (
+        get_object_or_404(WorkGroup, session_work=session_work, pk=int(group_id))
+        if group_id.isdigit()
+        else None
+    )
+    try:
+        services.place(session_work, user, group, request.user)
+    except services.GroupWorkError as error:
+        messages.error(request, error.message)
+    return redirect("groupwork:organise", slug=slug, number=number)
+
+
+@_guarded
+@require_POST
+def toggle_plenary(request, slug, number):
+    session_work = _organiser(request, slug, number)
+    services.set_plenary(session_work, request.POST.get("open") == "1", request.user)
+    return redirect("groupwork:organise", slug=slug, number=number)
