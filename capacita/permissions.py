@@ -185,3 +185,30 @@ def can_read_group(user, group) -> bool:
     if group.facilitator_id == user.pk or can_work_in_group(user, group):
         return True
     return can_see_plenary(user, group.session_work)
+
+
+def can_read_audit(user, programme: Programme) -> bool:
+    """The programme's record of decisions, and its exports: the managers."""
+    return is_manager(user, programme)
+
+
+def can_manage_personal_data(user, programme: Programme) -> bool:
+    """Anonymising people or a finished programme, and the removal requests."""
+    return is_manager(user, programme)
+
+
+def country_reports(user, programme: Programme) -> set[int] | None:
+    """The ids of the countries whose report `user` may read; None means every country
+    (the managers). A focal point reads their own country's."""
+    return board_countries(user, programme)
+
+
+def can_read_country_report(user, programme: Programme, country) -> bool:
+    """A country's report: its focal point and the managers."""
+    readable = country_reports(user, programme)
+    return country is not None and (readable is None or country.pk in readable)
+
+
+def can_read_balance(user, programme: Programme) -> bool:
+    """The programme's final balance: the managers."""
+    return is_manager(user, programme)

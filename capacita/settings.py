@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "capacita.certificates",
     "capacita.groupwork",
     "capacita.vulnerability",
+    "capacita.reports",
+    "capacita.privacy",
 ]
 
 MIDDLEWARE = [

@@ -409,6 +409,47 @@ MATRIX: dict[str, Row] = {
         method="post",
         data={"needs": "Regularización", "referrals": "Servicio de empleo"},
     ),
+    # A country's report: its focal point and the managers; the balance: the managers.
+    "reports:country": Row(lambda p: [f"{PROGRAMME}/reports/MX/"], MEXICO),
+    "reports:countr?": Row(lambda p: [f"{PROGRAMME}/reports/GT/"], MANAGERS_ONLY),
+    "reports:country_document": Row(
+        lambda p: [f"{PROGRAMME}/reports/MX.pdf", f"{PROGRAMME}/reports/MX.xlsx"], MEXICO
+    ),
+    "reports:country_documen?": Row(lambda p: [f"{PROGRAMME}/reports/GT.xlsx"], MANAGERS_ONLY),
+    "reports:balance": Row(lambda p: [f"{PROGRAMME}/balance/"], MANAGERS_ONLY),
+    "reports:balance_document": Row(
+        lambda p: [f"{PROGRAMME}/balance.pdf", f"{PROGRAMME}/balance.xlsx"], MANAGERS_ONLY
+    ),
+    "reports:narrative": Row(
+        lambda p: [f"{PROGRAMME}/balance/narrative/"],
+        MANAGERS_POST,
+        method="post",
+        data={"recommendations": "x", "lessons": "y"},
+    ),
+    # Personal data: each registered person downloads their own and may ask for its removal;
+    # managers anonymise (an empty form comes back with its errors: 400).
+    "privacy:my_data": Row(lambda p: [f"{PROGRAMME}/me/data.json"], REGISTERED),
+    "privacy:request_removal": Row(lambda p: [f"{PROGRAMME}/me/removal/"], REGISTERED),
+    "privacy:overview": Row(lambda p: [f"{PROGRAMME}/personal-data/"], MANAGERS_ONLY),
+    "privacy:retention": Row(
+        lambda p: [f"{PROGRAMME}/personal-data/retention/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+    ),
+    "privacy:anonymise_person": Row(
+        lambda p: [f"{PROGRAMME}/personal-data/anonymise-person/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+    ),
+    "privacy:anonymise_programme": Row(
+        lambda p: [f"{PROGRAMME}/personal-data/anonymise-programme/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+    ),
+    "audit:events": Row(lambda p: [f"{PROGRAMME}/audit/"], MANAGERS_ONLY),
+    "audit:export": Row(
+        lambda p: [f"{PROGRAMME}/audit.csv", f"{PROGRAMME}/audit.xlsx"], MANAGERS_ONLY
+    ),
     "completions:overview": Row(lambda p: [f"{PROGRAMME}/courses/"], MANAGERS_ONLY),
     "completions:moodle_users": Row(
         lambda p: [f"{PROGRAMME}/courses/moodle-users.csv"], MANAGERS_ONLY

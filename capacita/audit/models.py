@@ -25,6 +25,14 @@ class AuditEvent(models.Model):
         EVALUATION_IMPORTED = "evaluation.imported", _("test answers imported")
         COMPLETION_IMPORTED = "completion.imported", _("completion report imported")
         COMPLETION_MARKED = "completion.marked", _("course completion marked by hand")
+        CERTIFICATE_ISSUED = "certificate.issue", _("certificate issued")
+        CERTIFICATE_REVOKED = "certificate.revoke", _("certificate revoked")
+        CERTIFICATE_REISSUED = "certificate.reissue", _("certificate issued again")
+        GROUPS_ASSIGNED = "groups.assign", _("groups assigned automatically")
+        GROUP_PLACED = "groups.place", _("person placed in a group by hand")
+        REMOVAL_REQUESTED = "privacy.removal_requested", _("removal of personal data asked for")
+        PERSON_ANONYMISED = "privacy.anonymised_person", _("participant anonymised")
+        PROGRAMME_ANONYMISED = "privacy.anonymised_programme", _("programme anonymised")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from capacita.progress.exports import sheet_text
 
 
-def _sheet(workbook, title, header, rows):
+def sheet(workbook, title, header, rows):
     # Sheet names may not hold []:*?/\ and have at most 31 characters.
     sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
     sheet.append([sheet_text(value) for value in header])
@@ -27,13 +27,13 @@ def _sheet(workbook, title, header, rows):
 def report_workbook(report: dict) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(
+    sheet(
         workbook,
         _("Knowledge"),
         [_("Figure"), _("Value")],
         [(key, value) for key, value in report["knowledge"].items()],
     )
-    _sheet(
+    sheet(
         workbook,
         _("Participants"),
         [_("E-mail"), _("Name"), _("Country"), _("Pre-test"), _("Post-test")],
@@ -47,7 +47,7 @@ def report_workbook(report: dict) -> bytes:
         ("by_profile", _("By profile")),
         ("by_gender", _("By sex/gender")),
     ):
-        _sheet(
+        sheet(
             workbook,
             title,
             [
@@ -70,7 +70,7 @@ def report_workbook(report: dict) -> bytes:
                 for group in report[key]
             ],
         )
-    _sheet(
+    sheet(
         workbook,
         _("Items"),
         [_("Item"), _("Question"), _("Correct before"), _("Correct after"), _("Change")],
@@ -79,14 +79,14 @@ def report_workbook(report: dict) -> bytes:
             for i in report["items"]
         ],
     )
-    _sheet(
+    sheet(
         workbook,
         _("Expectations and satisfaction"),
         [_("Figure"), _("Value")],
         list(report["expectations_satisfaction"].items()),
     )
     points = [str(point) for point in range(1, 6)]
-    _sheet(
+    sheet(
         workbook,
         _("Scales"),
         [_("Test"), _("Question"), _("Text"), *points, _("Answers"), _("Mean"), _("Agree (4–5)")],
@@ -103,7 +103,7 @@ def report_workbook(report: dict) -> bytes:
             for line in report["scales"]
         ],
     )
-    _sheet(
+    sheet(
         workbook,
         _("Choices"),
         [_("Test"), _("Question"), _("Text"), _("Choice"), _("Answers"), _("Share")],
@@ -120,7 +120,7 @@ def report_workbook(report: dict) -> bytes:
             for choice in line["choices"]
         ],
     )
-    _sheet(
+    sheet(
         workbook,
         _("Written answers"),
         [_("Test"), _("Question"), _("Text"), _("Answer")],

@@ -8,6 +8,7 @@ from capacita.agenda.timezones import viewer_zone
 from capacita.permissions import (
     can_see_nominations,
     can_view_programme,
+    country_reports,
     is_manager,
     is_registered,
     visible_programmes,
@@ -52,6 +53,14 @@ def programme_detail(request, slug):
         "is_manager": is_manager(request.user, programme),
         "is_registered": is_registered(request.user, programme),
     }
+    # The country reports each may read: every member country for managers, their own for a
+    # focal point.
+    readable = country_reports(request.user, programme) if context["can_see_nominations"] else set()
+    context["report_countries"] = [
+        member.country
+        for member in member_countries
+        if readable is None or member.country.pk in readable
+    ]
     if context["is_manager"]:
         # The sessions that work in groups, for their organisers' pages.
         context["group_sessions"] = programme.sessions.filter(group_work__isnull=False).values_list(

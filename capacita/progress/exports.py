@@ -68,16 +68,22 @@ def board_csv(programme, rows) -> bytes:
 
 def board_xlsx(programme, rows) -> bytes:
     header, body = board_table(programme, rows)
+    return text_workbook(_("Participants"), header, body)
+
+
+def text_workbook(title: str, header, lines) -> bytes:
+    """A one-sheet workbook whose every cell is text: what people typed is never read as a
+    formula. Bold header, frozen, columns as wide as their content (up to 60)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Participants")[:31]
+    sheet.title = title[:31]
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for line in body:
-        sheet.append(["" for _value in line])
+    for line in lines:
+        row = sheet.max_row + 1
         for column, value in enumerate(line, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell = sheet.cell(row=row, column=column)
             # Set as a string cell: openpyxl would otherwise read “=…” as a formula.
             cell.value = sheet_text(value)
             cell.data_type = "s"

@@ -74,7 +74,7 @@ def test_the_workbook_has_a_sheet_per_table(demo, tmp_path):
     path = tmp_path / "report.xlsx"
     call_command("report", "crm-2021", "--format", "xlsx", "-o", str(path), stdout=io.StringIO())
     workbook = load_workbook(path)
-    assert workbook.sheetnames == [
+    assert workbook.sheetnames[:10] == [
         "Knowledge",
         "Participants",
         "By country",

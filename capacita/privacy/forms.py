@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .services import ANONYMOUS_DOMAIN, PEOPLE_ROLES
+
+
+class RemovalRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Anything the programme's managers should know about your request."),
+    )
+
+
+class RetentionForm(forms.Form):
+    keep_until = forms.DateField(
+        label=_("Keep personal data until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("After this date the managers are reminded to anonymise the programme."),
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.get_full_name()} <{user.email}>"
+
+
+class AnonymisePersonForm(forms.Form):
+    person = PersonChoiceField(label=_("Participant"), queryset=None)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the person asked for the removal of their data."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The programme's participants, observers and nominees with an account.
+        self.fields["person"].queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(memberships__programme=programme, memberships__role__in=PEOPLE_ROLES)
+                | Q(nominations__programme=programme)
+            )
+            .exclude(email__endswith="@" + ANONYMOUS_DOMAIN)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class AnonymiseProgrammeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the retention period has passed."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+    )

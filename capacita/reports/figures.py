@@ -1,0 +1,215 @@
+"""The figures of a country report and of the programme's final balance.
+
+Each figure comes from the one piece of code that computes it everywhere: where each
+participant stands from `progress.selectors.progress_of` (the board and the participants'
+pages), the pre-test and post-test figures from `evaluation.report.evaluation_report` (its
+page and the `report` command), the group work from `groupwork.report`. This module only
+counts and arranges them, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.utils.translation import gettext as _
+
+from capacita.certificates.models import Certificate
+from capacita.evaluation.report import evaluation_report
+from capacita.nominations.models import Gender, Nomination
+from capacita.programmes.models import Membership, Role
+from capacita.progress.selectors import State, participants, progress_of
+
+NOMINATION_STATUSES = [status for status, _label in Nomination.Status.choices]
+
+
+def nominations(programme, country=None) -> dict:
+    """Nominations by status, profile and sex/gender, against the quota."""
+    rows = Nomination.objects.filter(programme=programme).select_related("profile", "country")
+    if country is not None:
+        rows = rows.filter(country=country)
+    rows = list(rows)
+    quotas = {
+        member.country.code: member.quota
+        for member in programme.member_countries.select_related("country")
+    }
+    by_country = {}
+    for nomination in rows:
+        line = by_country.setdefault(
+            nomination.country.code,
+            {"country": nomination.country.code, "name": nomination.country.name, "total": 0}
+            | dict.fromkeys(NOMINATION_STATUSES, 0),
+        )
+        line["total"] += 1
+        line[nomination.status] += 1
+    for code, line in by_country.items():
+        line["quota"] = quotas.get(code)
+    genders = dict(Gender.choices)
+    return {
+        "total": len(rows),
+        "quota": quotas.get(country.code) if country is not None else sum(quotas.values()),
+        "by_status": {
+            status: sum(1 for n in rows if n.status == status) for status in NOMINATION_STATUSES
+        },
+        "by_profile": dict(
+            sorted(Counter(n.profile_label or _("not given") for n in rows).items())
+        ),
+        "by_gender": dict(
+            sorted(Counter(str(genders.get(n.gender, _("not given"))) for n in rows).items())
+        ),
+        "by_country": sorted(by_country.values(), key=lambda line: line["country"]),
+    }
+
+
+def _progress(programme, country=None):
+    return progress_of(
+        programme, participants(programme, None if country is None else [country.pk])
+    )
+
+
+def attendance(rows, programme) -> list[dict]:
+    """Per session: how many participants attended, were absent, excused, not recorded."""
+    result = []
+    for index, session in enumerate(programme.sessions.all()):
+        states = Counter(row.sessions[index].state for row in rows)
+        result.append(
+            {
+                "session": session.number,
+                "title": session.title,
+                "attended": states[State.DONE],
+                "absent": states[State.MISSING],
+                "excused": states[State.EXCUSED],
+                "not_recorded": states[State.PENDING],
+            }
+        )
+    return result
+
+
+def completion(rows, programme) -> list[dict]:
+    """Per course: completed by the deadline, late, not completed (deadline passed), pending."""
+    result = []
+    for index, course in enumerate(programme.courses.all()):
+        states = Counter(row.courses[index].state for row in rows)
+        result.append(
+            {
+                "course": course.code,
+                "title": course.title,
+                "required": course.is_required,
+                "completed": states[State.DONE],
+                "late": states[State.LATE],
+                "not_completed": states[State.MISSING],
+                "pending": states[State.PENDING],
+            }
+        )
+    return result
+
+
+def _certificates(programme, user_ids) -> set[int]:
+    return set(
+        Certificate.objects.filter(
+            programme=programme, status=Certificate.Status.VALID, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+
+
+def people(rows, certified: set[int]) -> list[dict]:
+    return [
+        {
+            "name": row.user.get_full_name(),
+            "email": row.user.email,
+            "country": row.membership.country.code if row.membership.country_id else None,
+            "sessions_attended": sum(1 for item in row.sessions if item.state == State.DONE),
+            "courses_completed": sum(
+                1 for item in row.courses if item.state in (State.DONE, State.LATE)
+            ),
+            "requirements_met": row.is_complete,
+            "certificate": row.user.pk in certified,
+            "missing": row.missing,
+        }
+        for row in rows
+    ]
+
+
+def country_report(programme, country) -> dict:
+    """A country's report: for its focal point and the managers."""
+    rows = _progress(programme, country)
+    certified = _certificates(programme, [row.user.pk for row in rows])
+    evaluation = evaluation_report(programme)
+    knowledge = next(
+        (group for group in evaluation["by_country"] if group["label"] == country.name),
+        None,
+    )
+    return {
+        "programme": programme.slug,
+        "country": country.code,
+        "country_name": country.name,
+        "nominations": nominations(programme, country),
+        "participants_n": len(rows),
+        "attendance": attendance(rows, programme),
+        "completion": completion(rows, programme),
+        # The evaluation's small-group rule holds: a country of fewer than three people with
+        # a test is not shown apart (its figures are then None and `hidden` is true).
+        "knowledge": knowledge,
+        "certificates": len(certified),
+        "participants": people(rows, certified),
+    }
+
+
+def observers(programme) -> dict:
+    """Observers' participation: how many, from which organisations, sessions attended."""
+    from capacita.attendance.models import AttendanceRecord
+
+    members = list(
+        Membership.objects.filter(programme=programme, role=Role.OBSERVER).select_related("user")
+    )
+    attended = Counter(
+        AttendanceRecord.objects.filter(
+            session__programme=programme,
+            user_id__in=[m.user_id for m in members],
+            status=AttendanceRecord.Status.PRESENT,
+        ).values_list("session__number", flat=True)
+    )
+    return {
+        "count": len(members),
+        "organisations": sorted({m.organisation for m in members if m.organisation}),
+        "attended_by_session": {
+            session.number: attended.get(session.number, 0) for session in programme.sessions.all()
+        },
+    }
+
+
+def programme_balance(programme) -> dict:
+    """The programme's final balance: everything above for the whole programme and side by
+    side by country, the evaluation's findings, the group work, observers, the narrative."""
+    from capacita.groupwork.report import group_work_report
+
+    rows = _progress(programme)
+    certified = _certificates(programme, [row.user.pk for row in rows])
+    countries = [member.country for member in programme.member_countries.select_related("country")]
+    by_country = []
+    for country in sorted(countries, key=lambda c: c.code):
+        mine = [row for row in rows if row.membership.country_id == country.pk]
+        by_country.append(
+            {
+                "country": country.code,
+                "name": country.name,
+                "participants": len(mine),
+                "requirements_met": sum(1 for row in mine if row.is_complete),
+                "certificates": sum(1 for row in mine if row.user.pk in certified),
+                "attendance": attendance(mine, programme),
+            }
+        )
+    narrative = getattr(programme, "balance_narrative", None)
+    return {
+        "nominations": nominations(programme),
+        "participants_n": len(rows),
+        "attendance": attendance(rows, programme),
+        "completion": completion(rows, programme),
+        "certificates": len(certified),
+        "requirements_met": sum(1 for row in rows if row.is_complete),
+        "countries": by_country,
+        "observers": observers(programme),
+        "group_work": group_work_report(programme),
+        "narrative": {
+            "recommendations": narrative.recommendations if narrative else "",
+            "lessons": narrative.lessons if narrative else "",
+        },
+    }

@@ -1,0 +1,113 @@
+"""A country's report and the programme's final balance: as pages, PDFs and workbooks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from capacita import permissions
+from capacita.access import allow as _allow
+from capacita.access import guarded as _guarded
+from capacita.evaluation import charts
+from capacita.evaluation.report import evaluation_report
+from capacita.programmes.models import Country, Programme
+
+from . import documents, figures
+from .models import BalanceNarrative
+
+
+def _country(request, slug, code):
+    programme = get_object_or_404(Programme, slug=slug)
+    country = get_object_or_404(Country, code=code.upper(), programmes=programme)
+    _allow(request, permissions.can_read_country_report(request.user, programme, country))
+    return programme, country
+
+
+def _balance_programme(request, slug):
+    programme = get_object_or_404(Programme, slug=slug)
+    _allow(request, permissions.can_read_balance(request.user, programme))
+    return programme
+
+
+@_guarded
+def country_report(request, slug, code):
+    programme, country = _country(request, slug, code)
+    report = figures.country_report(programme, country)
+    return render(
+        request,
+        "reports/country.html",
+        {"programme": programme, "country": country, "report": report},
+    )
+
+
+@_guarded
+def country_document(request, slug, code, fmt):
+    programme, country = _country(request, slug, code)
+    report = figures.country_report(programme, country)
+    name = f"{programme.slug}-{country.code.lower()}"
+    return _download(documents.country_document(programme, report, fmt), name, fmt)
+
+
+@_guarded
+def balance(request, slug):
+    programme = _balance_programme(request, slug)
+    report = figures.programme_balance(programme)
+    evaluation = evaluation_report(programme)
+    return render(
+        request,
+        "reports/balance.html",
+        {
+            "programme": programme,
+            "report": report,
+            "evaluation": evaluation,
+            "chart": balance_chart(evaluation),
+        },
+    )
+
+
+def balance_chart(evaluation):
+    rows = [
+        (group["label"], group["summary"]["mean_pre"], group["summary"]["mean_post"])
+        for group in evaluation["by_country"]
+        if group["summary"] and group["summary"]["mean_pre"] is not None
+    ]
+    return charts.paired_bars(
+        "balance-by-country", _("Mean knowledge score before and after, by country"), rows
+    )
+
+
+@_guarded
+def balance_document(request, slug, fmt):
+    programme = _balance_programme(request, slug)
+    content = documents.balance_document(programme, fmt)
+    return _download(content, f"{programme.slug}-{_('balance')}", fmt)
+
+
+@_guarded
+@require_POST
+def narrative(request, slug):
+    programme = _balance_programme(request, slug)
+    BalanceNarrative.objects.update_or_create(
+        programme=programme,
+        defaults={
+            "recommendations": request.POST.get("recommendations", "").strip(),
+            "lessons": request.POST.get("lessons", "").strip(),
+            "updated_by": request.user,
+        },
+    )
+    messages.success(request, _("The balance's text was saved."))
+    return redirect("reports:balance", slug=slug)
+
+
+def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
+    return response
