@@ -51,6 +51,15 @@ def page(browser, live_server):
             outside.append(request.url)
 
     page.on("request", note_outside_request)
+    # The browser reports what the Content-Security-Policy blocked on its console.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert outside == [], f"the page asked another host: {outside}"
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
