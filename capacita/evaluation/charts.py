@@ -156,9 +156,6 @@ def distribution(
     points = sorted(set(point_labels).union(*(counts for _label, counts in rows)))
     if not points:
         points = [1, 2, 3, 4, 5]
-    plot_x, plot_w = LABEL_X + 10, WIDTH - LABEL_X - 20
-    bar_h, row_h = 24, 34
-
     legend, top = _legend(
         [
             (_swatch(f"p{point}"), _("%(point)s %(label)s") % {"point": point, "label": text})
@@ -167,46 +164,8 @@ def distribution(
         0,
     )
     top += 8
-    body = [legend]
-    for index, (label, counts) in enumerate(rows):
-        y = top + index * row_h
-        parts = [_row_label(label, y + bar_h / 2)]
-        total = sum(counts.get(point, 0) for point in points)
-        if not total:
-            parts.append(_text(plot_x, y + bar_h / 2 + 5, _("no answers"), cls="muted"))
-        x = plot_x
-        for point in points if total else ():
-            count = counts.get(point, 0)
-            width = plot_w * count / total
-            parts.append(
-                format_html(
-                    '<rect class="segment p{}" x="{}" y="{}" width="{}" height="{}"'
-                    ' data-count="{}"/>',
-                    point,
-                    _num(x),
-                    _num(y),
-                    _num(width),
-                    bar_h,
-                    count,
-                )
-            )
-            if width >= INSIDE_MIN:
-                parts.append(
-                    _text(
-                        x + width / 2,
-                        y + bar_h / 2 + 4,
-                        _percent(count / total),
-                        cls="inside",
-                        anchor="middle",
-                        size=SMALL,
-                    )
-                )
-            x += width
-        body.append(_row(label, parts))
-    bottom = top + len(rows) * row_h - (row_h - bar_h)
-    if not rows:
-        body.append(_text(plot_x, top + FONT, _("No data."), cls="muted"))
-        bottom = top + LINE
+    body, bottom = _stacked_bars(rows, points, {point: f"p{point}" for point in points}, top)
+    body.insert(0, legend)
 
     low, high = points[0], points[-1]
     summary_rows = []
@@ -241,6 +200,83 @@ def distribution(
 
 
 # Pieces ------------------------------------------------------------------------------
+
+
+def _stacked_bars(rows, keys, classes: dict, top: float) -> tuple[list, float]:
+    """One 100 % stacked bar per row: a segment per key in order, as wide as its share of
+    the row's total, its share printed inside when it fits; "no answers" for an empty row.
+    Returns the rows' markup and the bottom of the last bar."""
+    plot_x, plot_w = LABEL_X + 10, WIDTH - LABEL_X - 20
+    bar_h, row_h = 24, 34
+    body = []
+    for index, (label, counts) in enumerate(rows):
+        y = top + index * row_h
+        parts = [_row_label(label, y + bar_h / 2)]
+        total = sum(counts.get(key, 0) for key in keys)
+        if not total:
+            parts.append(_text(plot_x, y + bar_h / 2 + 5, _("no answers"), cls="muted"))
+        x = plot_x
+        for key in keys if total else ():
+            count = counts.get(key, 0)
+            width = plot_w * count / total
+            parts.append(
+                format_html(
+                    '<rect class="segment {}" x="{}" y="{}" width="{}" height="{}"'
+                    ' data-count="{}"/>',
+                    classes[key],
+                    _num(x),
+                    _num(y),
+                    _num(width),
+                    bar_h,
+                    count,
+                )
+            )
+            if width >= INSIDE_MIN:
+                parts.append(
+                    _text(
+                        x + width / 2,
+                        y + bar_h / 2 + 4,
+                        _percent(count / total),
+                        cls="inside",
+                        anchor="middle",
+                        size=SMALL,
+                    )
+                )
+            x += width
+        body.append(_row(label, parts))
+    bottom = top + len(rows) * row_h - (row_h - bar_h)
+    if not rows:
+        body.append(_text(plot_x, top + FONT, _("No data."), cls="muted"))
+        bottom = top + LINE
+    return body, bottom
+
+
+def shares(
+    chart_id: str,
+    title: str,
+    rows: list[tuple[str, dict[str, int]]],
+    parts: list[tuple[str, str, str]],
+) -> Chart:
+    """A 100 % stacked bar per row for counts that are not a scale (e.g. attendance per
+    session): `parts` gives each key its label and colour class (`p1`…`p5`), in order."""
+    keys = [key for key, _label, _cls in parts]
+    labels = {key: label for key, label, _cls in parts}
+    legend, top = _legend([(_swatch(cls), label) for _key, label, cls in parts], 0)
+    body, bottom = _stacked_bars(rows, keys, {key: cls for key, _l, cls in parts}, top + 8)
+    body.insert(0, legend)
+    summary_rows = [
+        _("%(label)s: %(counts)s")
+        % {
+            "label": label,
+            "counts": ", ".join(
+                _("%(count)s %(part)s") % {"count": counts.get(key, 0), "part": labels[key]}
+                for key in keys
+            ),
+        }
+        for label, counts in rows
+    ]
+    summary = _summary(title, summary_rows)
+    return Chart(_svg(chart_id, "shares", title, summary, bottom + 8, body), summary)
 
 
 def _svg(chart_id: str, kind: str, title: str, summary: str, height: float, body) -> SafeString:

@@ -25,7 +25,16 @@ def _pdf(template: str, context: dict) -> bytes:
 
 def country_document(programme, report: dict, fmt: str) -> bytes:
     if fmt == "pdf":
-        return _pdf("reports/country_pdf.html", {"programme": programme, "report": report})
+        from .views import attendance_chart
+
+        return _pdf(
+            "reports/country_pdf.html",
+            {
+                "programme": programme,
+                "report": report,
+                "attendance_chart": attendance_chart(report),
+            },
+        )
     workbook = Workbook()
     workbook.remove(workbook.active)
     _common_sheets(workbook, report)
@@ -45,7 +54,7 @@ def balance_document(programme, fmt: str) -> bytes:
     report = figures.programme_balance(programme)
     evaluation = evaluation_report(programme)
     if fmt == "pdf":
-        from .views import balance_chart
+        from .views import attendance_chart, balance_chart
 
         return _pdf(
             "reports/balance_pdf.html",
@@ -54,6 +63,7 @@ def balance_document(programme, fmt: str) -> bytes:
                 "report": report,
                 "evaluation": evaluation,
                 "chart": balance_chart(evaluation),
+                "attendance_chart": attendance_chart(report),
             },
         )
     # The evaluation's sheets first, then the balance's own.

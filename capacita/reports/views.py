@@ -33,6 +33,28 @@ def _balance_programme(request, slug):
     return programme
 
 
+def attendance_chart(report):
+    """Each session's participants as attended, excused, not yet recorded or absent."""
+    rows = [
+        (
+            _("Session %(number)s") % {"number": line["session"]},
+            {key: line[key] for key in ("attended", "excused", "not_recorded", "absent")},
+        )
+        for line in report["attendance"]
+    ]
+    return charts.shares(
+        "attendance",
+        _("Attendance per session"),
+        rows,
+        [
+            ("attended", _("attended"), "p5"),
+            ("excused", _("excused"), "p4"),
+            ("not_recorded", _("not yet recorded"), "p3"),
+            ("absent", _("absent"), "p1"),
+        ],
+    )
+
+
 @_guarded
 def country_report(request, slug, code):
     programme, country = _country(request, slug, code)
@@ -40,7 +62,12 @@ def country_report(request, slug, code):
     return render(
         request,
         "reports/country.html",
-        {"programme": programme, "country": country, "report": report},
+        {
+            "programme": programme,
+            "country": country,
+            "report": report,
+            "attendance_chart": attendance_chart(report),
+        },
     )
 
 
@@ -65,6 +92,7 @@ def balance(request, slug):
             "report": report,
             "evaluation": evaluation,
             "chart": balance_chart(evaluation),
+            "attendance_chart": attendance_chart(report),
         },
     )
 

@@ -331,3 +331,25 @@ def test_empty_charts_still_render():
         root = parse(chart)
         assert "No data." in texts(root)
         assert chart.summary.endswith("no data.")
+
+
+def test_shares_stack_named_parts_in_proportion():
+    from capacita.evaluation.charts import shares
+
+    with translation.override("en"):
+        chart = shares(
+            "att",
+            "Attendance",
+            [("Session 1", {"yes": 3, "no": 1}), ("Session 2", {"yes": 0, "no": 0})],
+            [("yes", "attended", "p5"), ("no", "absent", "p1")],
+        )
+    root = parse(chart)
+    widths = {
+        rect.get("class"): float(rect.get("width"))
+        for rect in root.iter(f"{SVG}rect")
+        if "segment" in (rect.get("class") or "")
+    }
+    assert widths["segment p5"] == pytest.approx(3 * widths["segment p1"], abs=0.05)
+    assert "Session 1: 3 attended, 1 absent" in chart.summary
+    assert "Session 2: 0 attended, 0 absent" in chart.summary
+    assert "style=" not in str(chart.svg)

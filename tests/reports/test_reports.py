@@ -150,3 +150,12 @@ def test_the_command_writes_the_country_report_and_the_balance(programme, scenar
         stdout=io.StringIO(),
     )
     assert (tmp_path / "mx.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_reports_draw_attendance_with_its_text_alternative(client_as, programme, scenario):
+    content = client_as("manager").get("/en/programmes/crm-2021/reports/MX/").content.decode()
+    assert 'aria-labelledby="attendance-title attendance-desc"' in content
+    people = figures.country_report(programme, mexico())["participants_n"]
+    assert f"Session 3: 0 attended, 0 excused, {people - 1} not yet recorded, 1 absent" in content
+    balance = client_as("manager").get("/en/programmes/crm-2021/balance/").content.decode()
+    assert 'aria-labelledby="attendance-title attendance-desc"' in balance
