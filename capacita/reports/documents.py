@@ -72,9 +72,32 @@ def balance_document(programme, fmt: str) -> bytes:
     sheet(
         workbook,
         _("Countries"),
-        [_("Country"), _("Participants"), _("All requirements met"), _("Certificates")],
         [
-            (line["country"], line["participants"], line["requirements_met"], line["certificates"])
+            _("Country"),
+            _("Participants"),
+            _("All requirements met"),
+            _("Certificates"),
+            *(
+                _("Attended session %(number)s") % {"number": s["session"]}
+                for s in report["attendance"]
+            ),
+            *(
+                _("Completed %(course)s (on time / late)") % {"course": c["course"]}
+                for c in report["completion"]
+            ),
+            _("Mean before"),
+            _("Mean after"),
+        ],
+        [
+            (
+                line["country"],
+                line["participants"],
+                line["requirements_met"],
+                line["certificates"],
+                *(session["attended"] for session in line["attendance"]),
+                *(f"{course['completed']} / {course['late']}" for course in line["completion"]),
+                *_country_means(line["knowledge"]),
+            )
             for line in report["countries"]
         ],
     )
@@ -175,6 +198,11 @@ def _common_sheets(workbook, report: dict) -> None:
                 for person in report["participants"]
             ],
         )
+
+
+def _country_means(knowledge) -> tuple:
+    summary = (knowledge or {}).get("summary") or {}
+    return summary.get("mean_pre"), summary.get("mean_post")
 
 
 def _saved(workbook) -> bytes:

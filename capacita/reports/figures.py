@@ -184,6 +184,7 @@ def programme_balance(programme) -> dict:
     rows = _progress(programme)
     certified = _certificates(programme, [row.user.pk for row in rows])
     countries = [member.country for member in programme.member_countries.select_related("country")]
+    knowledge = {group["label"]: group for group in evaluation_report(programme)["by_country"]}
     by_country = []
     for country in sorted(countries, key=lambda c: c.code):
         mine = [row for row in rows if row.membership.country_id == country.pk]
@@ -195,6 +196,9 @@ def programme_balance(programme) -> dict:
                 "requirements_met": sum(1 for row in mine if row.is_complete),
                 "certificates": sum(1 for row in mine if row.user.pk in certified),
                 "attendance": attendance(mine, programme),
+                "completion": completion(mine, programme),
+                # The evaluation's line for the country, small groups hidden as there.
+                "knowledge": knowledge.get(country.name),
             }
         )
     narrative = getattr(programme, "balance_narrative", None)

@@ -159,3 +159,20 @@ def test_the_reports_draw_attendance_with_its_text_alternative(client_as, progra
     assert f"Session 3: 0 attended, 0 excused, {people - 1} not yet recorded, 1 absent" in content
     balance = client_as("manager").get("/en/programmes/crm-2021/balance/").content.decode()
     assert 'aria-labelledby="attendance-title attendance-desc"' in balance
+
+
+def test_the_balance_sets_countries_side_by_side(programme, scenario):
+    from capacita.evaluation.report import evaluation_report
+
+    balance = figures.programme_balance(programme)
+    mx = next(line for line in balance["countries"] if line["country"] == "MX")
+    courses = {line["course"]: line for line in mx["completion"]}
+    assert (
+        courses["corporate-responsibility"]["completed"],
+        courses["migration-trends"]["late"],
+    ) == (1, 1)
+    assert [session["attended"] for session in mx["attendance"]] == [1, 1, 0]
+    expected = next(
+        (g for g in evaluation_report(programme)["by_country"] if g["label"] == "Mexico"), None
+    )
+    assert mx["knowledge"] == expected
