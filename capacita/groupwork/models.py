@@ -126,11 +126,6 @@ class GroupQuestion(BilingualMixin):
     def __str__(self):
         return self.text
 
-    @property
-    def current(self):
-        """The latest saved version of the group's answer, or None."""
-        return self.versions.order_by("-number").first()
-
 
 class AnswerVersion(models.Model):
     """One saved version of a group's shared answer; every version is kept."""

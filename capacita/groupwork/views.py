@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -229,11 +229,14 @@ def place(request, slug, number):
     session_work = _organiser(request, slug, number)
     user_id, group_id = request.POST.get("user", ""), request.POST.get("group", "")
     user = get_object_or_404(get_user_model(), pk=int(user_id) if user_id.isdigit() else 0)
+    # An empty choice means "no group"; anything else must be one of the session's groups.
     group = (
         get_object_or_404(WorkGroup, session_work=session_work, pk=int(group_id))
         if group_id.isdigit()
         else None
     )
+    if group is None and group_id != "":
+        raise Http404
     try:
         services.place(session_work, user, group, request.user)
     except services.GroupWorkError as error:

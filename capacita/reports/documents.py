@@ -14,6 +14,7 @@ from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook, sheet
 
 from . import figures
+from .charts import attendance_chart, balance_chart
 
 
 def _pdf(template: str, context: dict) -> bytes:
@@ -25,8 +26,6 @@ def _pdf(template: str, context: dict) -> bytes:
 
 def country_document(programme, report: dict, fmt: str) -> bytes:
     if fmt == "pdf":
-        from .views import attendance_chart
-
         return _pdf(
             "reports/country_pdf.html",
             {
@@ -54,8 +53,6 @@ def balance_document(programme, fmt: str) -> bytes:
     report = figures.programme_balance(programme)
     evaluation = evaluation_report(programme)
     if fmt == "pdf":
-        from .views import attendance_chart, balance_chart
-
         return _pdf(
             "reports/balance_pdf.html",
             {

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from capacita import permissions
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
-from capacita.evaluation import charts
 from capacita.evaluation.report import evaluation_report
 from capacita.programmes.models import Country, Programme
 
 from . import documents, figures
+from .charts import attendance_chart, balance_chart
 from .models import BalanceNarrative
 
 
@@ -31,28 +31,6 @@ def _balance_programme(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
     _allow(request, permissions.can_read_balance(request.user, programme))
     return programme
-
-
-def attendance_chart(report):
-    """Each session's participants as attended, excused, not yet recorded or absent."""
-    rows = [
-        (
-            _("Session %(number)s") % {"number": line["session"]},
-            {key: line[key] for key in ("attended", "excused", "not_recorded", "absent")},
-        )
-        for line in report["attendance"]
-    ]
-    return charts.shares(
-        "attendance",
-        _("Attendance per session"),
-        rows,
-        [
-            ("attended", _("attended"), "p5"),
-            ("excused", _("excused"), "p4"),
-            ("not_recorded", _("not yet recorded"), "p3"),
-            ("absent", _("absent"), "p1"),
-        ],
-    )
 
 
 @_guarded
@@ -94,17 +72,6 @@ def balance(request, slug):
             "chart": balance_chart(evaluation),
             "attendance_chart": attendance_chart(report),
         },
-    )
-
-
-def balance_chart(evaluation):
-    rows = [
-        (group["label"], group["summary"]["mean_pre"], group["summary"]["mean_post"])
-        for group in evaluation["by_country"]
-        if group["summary"] and group["summary"]["mean_pre"] is not None
-    ]
-    return charts.paired_bars(
-        "balance-by-country", _("Mean knowledge score before and after, by country"), rows
     )
 
 

@@ -153,3 +153,13 @@ def test_the_report_holds_the_group_work(session_2, my_group, users):
     assessments = group_work[1]["assessments"]
     assert assessments and assessments[0]["factors"]
     assert {factor["kind"] for factor in assessments[0]["factors"]} == {"risk", "protective"}
+
+
+def test_placing_in_a_group_that_is_not_one_changes_nothing(client_as, session_2, my_group, users):
+    participant = users["participant"]
+    response = client_as("manager").post(
+        "/en/programmes/crm-2021/sessions/2/groups/place/",
+        {"user": participant.pk, "group": "abc"},
+    )
+    assert response.status_code == 404
+    assert GroupMember.objects.get(session_work=session_2, user=participant).group == my_group
