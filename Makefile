@@ -35,10 +35,29 @@ test: install
 	mkdir -p var
 	TEST_SQLITE_NAME=$${TEST_SQLITE_NAME:-$(CURDIR)/var/test-capacita.sqlite3} $(BIN)/pytest
 
-# Benchmarks print their figures and ratios; they are not tests and assert no timing.
+# Benchmarks print their figures and ratios; they are not tests and assert no timing. The
+# ones at scale run on SQLite and on the PostgreSQL server of BENCH_POSTGRES, at each of
+# BENCH_SIZES participants (seeded once into databases of their own, kept between runs).
+BENCH_SIZES ?= 10000 100000
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 bench: install
-	@status=0; for script in bench/bench_*.py; do echo "== $$script"; \
-	  $(BIN)/python $$script || status=1; done; exit $$status
+	@status=0; \
+	for script in bench/bench_zoom_import.py bench/bench_certificates.py \
+	  bench/bench_nominations_import.py bench/bench_page_weight.py bench/bench_queries.py; do \
+	  echo "== $$script"; $(BIN)/python $$script || status=1; done; \
+	echo "== bench/bench_nominations_import.py on PostgreSQL"; \
+	$(BIN)/python bench/bench_nominations_import.py --database-url $(BENCH_POSTGRES) || status=1; \
+	echo "== bench/bench_queries.py on PostgreSQL"; \
+	$(BIN)/python bench/bench_queries.py --database-url $(BENCH_POSTGRES) || status=1; \
+	for database in sqlite postgres; do for size in $(BENCH_SIZES); do \
+	  echo "== bench/bench_load.py, $$database, $$size participants"; \
+	  $(BIN)/python bench/bench_load.py --database $$database --postgres $(BENCH_POSTGRES) \
+	    --participants $$size || status=1; \
+	done; \
+	echo "== bench/bench_balance.py, $$database"; \
+	$(BIN)/python bench/bench_balance.py --database $$database --postgres $(BENCH_POSTGRES) \
+	  --participants 100000 || status=1; \
+	done; exit $$status
 
 lint: install
 	$(BIN)/ruff check --fix .

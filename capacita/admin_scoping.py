@@ -1,11 +1,38 @@
 """Administration pages show a manager only the programmes they manage."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 
 from capacita.permissions import managed_programmes
+from capacita.storage import private_storage
 
 
-class ProgrammeScopedAdmin(admin.ModelAdmin):
+class PrivateFileWidget(AdminFileWidget):
+    """The current file by its name, without the link the admin gives public files: private
+    files have no public address (they are served by views that check permission)."""
+
+    template_name = "admin/capacita/private_file_input.html"
+
+    def is_initial(self, value):
+        # Django's asks for the file's URL, which a private file does not have.
+        return bool(value and getattr(value, "name", None))
+
+
+def is_private_file(db_field) -> bool:
+    return isinstance(db_field, models.FileField) and db_field.storage is private_storage()
+
+
+class PrivateFilesMixin:
+    """For admins and inlines with private files: the current file shown by its name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if is_private_file(db_field):
+            kwargs["widget"] = PrivateFileWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ProgrammeScopedAdmin(PrivateFilesMixin, admin.ModelAdmin):
     """A ModelAdmin whose rows belong to a programme reached through `programme_lookup`."""
 
     programme_lookup = "programme"

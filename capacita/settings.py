@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "capacita.accounts",
     "capacita.programmes",
     "capacita.agenda",
@@ -90,6 +91,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets' templates are found as every other template (the project's folder included).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'capacita.sqlite3'}"),
@@ -138,8 +142,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Recordings and slides: never under a public URL, served through signed, expiring links.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 PRIVATE_LINK_SECONDS = int(os.environ.get("PRIVATE_LINK_SECONDS", "3600"))
+# Uploaded files go through these storages only, never through paths: the local folders above
+# by default; with STORAGE_S3_BUCKET, an S3-compatible bucket that every application server
+# shares (`pip install capacita[s3]`). boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+# from the environment itself.
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "capacita.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -148,6 +158,30 @@ STORAGES = {
         )
     },
 }
+if STORAGE_S3_BUCKET:
+    _s3 = {
+        "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+        # Nothing in the bucket is public: every file is handed out by the application. An
+        # empty STORAGE_S3_ACL sends no ACL, for AWS buckets whose ACLs are disabled (the
+        # default for new buckets), which refuse uploads that name one.
+        "default_acl": os.environ.get("STORAGE_S3_ACL", "private") or None,
+        "querystring_auth": True,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": STORAGE_S3_BUCKET, "location": "media"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": os.environ.get("STORAGE_S3_PRIVATE_BUCKET") or STORAGE_S3_BUCKET,
+            "location": os.environ.get("STORAGE_S3_PRIVATE_PREFIX", "private"),
+            # Two uploads of the same name must not replace each other's file, as on disk.
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -214,6 +248,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# A programme's public page (description, agenda, countries) is rendered once and kept this
+# many seconds for everyone but its managers, who see their changes at once. The cache is
+# each server process's own memory: nothing to share between servers.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # The address e-mails link to (invitations, reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

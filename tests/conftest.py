@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import override_settings
 
 from capacita.demo import DEMO_ACCOUNTS, load_demo
@@ -17,6 +18,9 @@ from .emails.conftest import refusing_smtp_server, run_worker, smtp_server  # no
 def _test_settings(settings, tmp_path):
     # A fast hasher: the tests create accounts by the dozen and check no password strength.
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # Pages are rendered afresh in tests; the test of the cache turns it on.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    cache.clear()
     settings.STATIC_ROOT = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

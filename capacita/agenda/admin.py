@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.admin_scoping import PrivateFilesMixin, ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 from capacita.permissions import managed_programmes
 
@@ -31,7 +31,7 @@ class VirtualSessionAdmin(ProgrammeScopedAdmin):
     inlines = (AgendaItemInline,)
 
 
-class SlidesInline(admin.TabularInline):
+class SlidesInline(PrivateFilesMixin, admin.TabularInline):
     model = Slides
     extra = 0
     fields = ("title", "file")

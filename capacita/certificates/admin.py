@@ -3,6 +3,7 @@ programmes. Certificates themselves are issued, revoked and re-issued from the p
 certificates page, where each decision is recorded with its reason: here they are read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from capacita.admin_scoping import ProgrammeScopedAdmin, ReadOnlyProgrammeAdmin
 from capacita.bilingual import bilingual_fieldset_row
@@ -36,3 +37,10 @@ class CertificateAdmin(ReadOnlyProgrammeAdmin):
     list_display = ("holder_name", "formatted_code", "status", "issued_at", "programme")
     list_filter = ("status", "by_hand")
     search_fields = ("holder_name", "code")
+    # The PDF is private: its name here, the file from the certificates page.
+    exclude = ("pdf",)
+    readonly_fields = ("pdf_file",)
+
+    @admin.display(description=_("PDF"))
+    def pdf_file(self, certificate):
+        return certificate.pdf.name or "—"

@@ -10,7 +10,9 @@ private media (logos and signatures) and `data:` URLs.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from PIL import Image
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
@@ -284,13 +287,48 @@ def font_faces() -> str:
     )
 
 
+# The image types WeasyPrint draws, told by their first bytes rather than by the file's name.
+IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def image_type(data: bytes) -> str | None:
+    """The MIME type of an image's bytes, or None when they are no image WeasyPrint draws."""
+    for signature, mime_type in IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return mime_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and b"<svg" in head:
+        return "image/svg+xml"
+    # Whatever else an ImageField accepted (BMP, TIFF, …) is what Pillow reads, as WeasyPrint.
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.get_format_mimetype()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def image_url(field) -> str | None:
-    """The `file://` URL of an uploaded image in the private storage, or None when there is
-    none (or its file is missing: the certificate then shows the organiser's name)."""
+    """A `data:` URL of an uploaded image, read through its storage (a local folder or an
+    object store alike), or None when there is none, its file is missing or it is no image
+    (the certificate then shows the organiser's name)."""
     if not field:
         return None
-    path = Path(field.storage.path(field.name))
-    return path.as_uri() if path.is_file() else None
+    try:
+        with field.storage.open(field.name, "rb") as file:
+            data = file.read()
+    except OSError:
+        return None
+    mime_type = image_type(data)
+    if mime_type is None:
+        return None
+    return f"data:{mime_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def qr_svg(address: str) -> str:

@@ -241,6 +241,18 @@ def _issue(programme, users, actor, *, reason: str = "", replacing=None) -> list
     return created
 
 
+def stored_pdf(certificate: Certificate):
+    """The certificate's PDF file, opened for reading. A certificate whose file is missing (a
+    database restored without its files, generated data) is rendered again and stored: its
+    text comes from the record, so the document is the same."""
+    field = certificate.pdf
+    if not field.name or not field.storage.exists(field.name):
+        _certificate, pdf = next(render_certificates([certificate]))
+        field.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=field.name)
+    return field.open("rb")
+
+
 def _unused_code() -> str:
     while True:
         code = codes.new_code()

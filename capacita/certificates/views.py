@@ -87,7 +87,7 @@ def certificate_pdf(request, slug, pk):
 def _pdf(certificate):
     filename = f"{_('certificate')}-{certificate.programme.slug}-{certificate.code}.pdf"
     return FileResponse(
-        certificate.pdf.open("rb"),
+        services.stored_pdf(certificate),
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",
@@ -214,7 +214,7 @@ def archive(request, slug):
         for certificate in Certificate.objects.filter(
             programme=programme, status=Certificate.Status.VALID
         ).order_by("holder_name", "pk"):
-            with certificate.pdf.open("rb") as pdf:
+            with services.stored_pdf(certificate) as pdf:
                 archive_file.writestr(_archive_name(certificate), pdf.read())
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(

@@ -35,3 +35,37 @@ def knowledge_score(response) -> float | None:
     chosen = {a.question_id: a.choice_codes for a in response.answers.all()}
     correct = sum(1 for q in questions if is_correct(q, chosen.get(q.pk, [])))
     return correct / len(questions)
+
+
+def knowledge_scores(responses) -> dict[int, float | None]:
+    """`knowledge_score` of each response, by its id, in three queries however many
+    responses and questionnaires (questions, their choices, the answers)."""
+    from .models import Answer, Question, Section
+
+    responses = list(responses)
+    questions_of: dict[int, list] = {}
+    for question in (
+        Question.objects.filter(
+            section__questionnaire_id__in={r.questionnaire_id for r in responses},
+            section__kind=Section.Kind.KNOWLEDGE,
+        )
+        .exclude(kind__in=[Question.Kind.SCALE, Question.Kind.TEXT])
+        .select_related("section")
+        .prefetch_related("choices")
+    ):
+        questions_of.setdefault(question.section.questionnaire_id, []).append(question)
+    chosen: dict[int, dict] = {}
+    for response_id, question_id, codes in Answer.objects.filter(
+        response__in=responses
+    ).values_list("response_id", "question_id", "choice_codes"):
+        chosen.setdefault(response_id, {})[question_id] = codes
+    scores = {}
+    for response in responses:
+        questions = questions_of.get(response.questionnaire_id, [])
+        answers = chosen.get(response.pk, {})
+        scores[response.pk] = (
+            sum(1 for q in questions if is_correct(q, answers.get(q.pk, []))) / len(questions)
+            if questions
+            else None
+        )
+    return scores

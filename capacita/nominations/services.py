@@ -9,7 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    JSONField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,12 +85,13 @@ def import_nominations(
         )
         if result.refused or dry_run:
             return result
+        submitted_by = actor if actor and actor.is_authenticated else None
         to_create = [
             Nomination(
                 programme=programme,
                 country=country,
                 status=Status.SUBMITTED if verdict.outcome == RowVerdict.NEW else Status.RESERVE,
-                submitted_by=actor if actor and actor.is_authenticated else None,
+                submitted_by=submitted_by,
                 **verdict.candidate.fields(),
             )
             for verdict in result.verdicts
@@ -99,17 +111,52 @@ def import_nominations(
                     programme=programme, email__in=[n.email for n in to_create]
                 )
             )
-        for nomination in created:
-            audit_record(
-                actor=actor,
-                action=Action.NOMINATION_SUBMITTED,
-                subject=nomination,
-                programme=programme,
-                details={"status": nomination.status, "via": "import"},
-            )
+        _record_submissions(programme, submitted_by, created)
         result.saved = True
         result.created = created
         return result
+
+
+def _record_submissions(programme, actor, nominations: list[Nomination]) -> None:
+    """One audit record per nomination saved, as `audit_record` writes each.
+
+    The database makes them from the nominations just saved, in one INSERT … SELECT: one
+    INSERT per record made a list of 10,000 take five times as long as inserting its
+    nominations, and even bulk_create of the records cost almost as much as inserting them.
+    """
+    if not nominations:
+        return
+    events = AuditEvent._meta
+    via = {
+        status: Value({"status": status, "via": "import"}, output_field=JSONField())
+        for status in (Status.SUBMITTED, Status.RESERVE)
+    }
+    record = {
+        "created_at": Value(timezone.now(), output_field=DateTimeField()),
+        # In a sorted SELECT a bare NULL is text to PostgreSQL, which refuses it for a key.
+        "actor": Cast(Value(actor.pk if actor else None), output_field=BigIntegerField()),
+        "action": Value(Action.NOMINATION_SUBMITTED.value),
+        "programme": F("programme_id"),
+        "subject_type": Value(Nomination._meta.label_lower),
+        "subject_id": Cast("pk", output_field=CharField()),
+        "reason": Value(""),
+        "details": Case(
+            When(status=Status.SUBMITTED, then=via[Status.SUBMITTED]),
+            default=via[Status.RESERVE],
+        ),
+    }
+    aliases = {name: f"audit_{name}" for name in record}
+    select = (
+        Nomination.objects.filter(pk__in=[nomination.pk for nomination in nominations])
+        .order_by("pk")
+        .annotate(**{aliases[name]: value for name, value in record.items()})
+        .values_list(*aliases.values())
+    )
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(events.get_field(name).column) for name in record)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(events.db_table)} ({columns}) {sql}", params)
 
 
 @dataclass(frozen=True)

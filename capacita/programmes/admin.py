@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.admin_scoping import PrivateFilesMixin, ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 
 from .models import (
@@ -31,7 +31,7 @@ class StructureRowInline(admin.TabularInline):
     fields = ("position", "activity_es", "activity_en", "content_es", "content_en")
 
 
-class OrganiserInline(admin.TabularInline):
+class OrganiserInline(PrivateFilesMixin, admin.TabularInline):
     model = Organiser
     extra = 0
     fields = (

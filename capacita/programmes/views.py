@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -38,7 +39,9 @@ def programme_detail(request, slug):
     )
     context = {
         "programme": programme,
-        "agenda": agenda_for_viewer(programme, zone),
+        # Called only when the page's body is rendered, not when it comes from the cache.
+        "agenda": lambda: agenda_for_viewer(programme, zone),
+        "page_cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         "viewer_zone": zone,
         "zone_differs": zone.key != programme.time_zone,
         "zone_error": zone_error,

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -76,6 +77,9 @@ def reminders(request, slug):
     return redirect("progress:mine", slug=slug)
 
 
+BOARD_PER_PAGE = 100
+
+
 def _board_rows(request, programme):
     if not permissions.can_see_board(request.user, programme):
         raise PermissionDenied
@@ -103,18 +107,23 @@ def board_page(request, slug):
         for member in programme.member_countries.select_related("country")
         if visible is None or member.country_id in visible
     ]
+    # A large programme's board comes a hundred rows at a time; the exports hold them all.
+    page = Paginator(rows, BOARD_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "progress/board.html",
         {
             "programme": programme,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "sessions": list(programme.sessions.all()),
             "courses": list(programme.courses.all()),
             "countries": sorted(countries, key=lambda country: country.name),
             "chosen_country": request.GET.get("country", "").upper(),
             "chosen_status": request.GET.get("status", ""),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 

@@ -99,6 +99,26 @@ def test_the_holder_downloads_their_own_certificate(client_as, certificate, prog
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("how", ["file deleted", "never stored"])
+def test_a_certificate_whose_file_is_missing_is_rendered_again(
+    client_as, certificate, programme, how
+):
+    from pypdf import PdfReader
+
+    if how == "file deleted":
+        certificate.pdf.storage.delete(certificate.pdf.name)
+    else:
+        Certificate.objects.filter(pk=certificate.pk).update(pdf="")
+    response = client_as("participant").get(
+        reverse("certificates:mine", kwargs={"slug": programme.slug})
+    )
+    assert response.status_code == 200
+    text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
+    assert certificate.formatted_code in text
+    stored = Certificate.objects.get(pk=certificate.pk).pdf
+    assert stored.name and stored.storage.exists(stored.name)
+
+
 def test_nobody_downloads_anothers_certificate(client, certificate, programme, participant_do):
     client.force_login(participant_do)
     mine = client.get(reverse("certificates:mine", kwargs={"slug": programme.slug}))

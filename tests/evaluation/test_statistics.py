@@ -8,6 +8,7 @@ import math
 import statistics as pystats
 import warnings
 
+import numpy as np
 import pytest
 from django.utils import translation
 from scipy import stats
@@ -436,3 +437,19 @@ def test_percent_and_decimal_filters_follow_the_language():
     with translation.override("es"):
         assert decimal(4.5, 2) == "4,50"
         assert decimal(None) == "—"
+
+
+@pytest.mark.parametrize("n", [6, 7, 9, 11, 13, 14, 20])
+def test_the_p_value_with_tied_differences_is_scipys(n):
+    # Up to 13 tied differences SciPy runs an exact permutation test; ours computes the same
+    # distribution at once. Above 13, both use the normal approximation.
+    rng = np.random.default_rng(n)
+    for _round in range(5):
+        differences = [float(d) for d in rng.choice([-0.2, -0.1, 0.1, 0.2, 0.3, 0.4], size=n)]
+        pairs = [(0.5, 0.5 + d) for d in differences]
+        summary = summary_without_warnings(pairs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            direct = stats.wilcoxon([round(d, 9) for d in differences])
+        assert summary.wilcoxon_statistic == pytest.approx(float(direct.statistic))
+        assert summary.wilcoxon_p == pytest.approx(float(direct.pvalue), rel=1e-9)

@@ -365,3 +365,33 @@ def test_the_language_switch_leads_to_the_spanish_page_keeping_tz(client, progra
 def test_the_language_switch_without_tz_adds_no_query(client, programme):
     content = page(client, DETAIL.format(lang="es"))
     assert language_link(content, "en") == "/en/programmes/crm-2021/"
+
+
+def test_the_public_body_is_kept_a_while_for_viewers_but_never_for_managers(
+    client, programme, users, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    url = DETAIL.format(lang="en")
+    with CaptureQueriesContext(connection) as first:
+        page(client, url)
+    with CaptureQueriesContext(connection) as second:
+        content = page(client, url)
+    # The agenda, courses, objectives and countries come from the cache.
+    assert len(second) < len(first) - 4
+    assert "Online courses" in content and "session-1" in content
+
+    item = AgendaItem.objects.filter(session__programme=programme).order_by("pk").first()
+    item.title_en = "A title changed a moment ago"
+    item.save()
+    assert "A title changed a moment ago" not in page(client, url)
+    # Another time zone or language is another entry, rendered from the database.
+    assert "A title changed a moment ago" in page(client, url + "?tz=Asia/Tokyo")
+    # The programme's managers see their change at once.
+    client.force_login(users["manager"])
+    assert "A title changed a moment ago" in page(client, url)
+    client.logout()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()
+    assert "A title changed a moment ago" in page(client, url)

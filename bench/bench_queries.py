@@ -1,0 +1,150 @@
+"""Benchmark: queries per page for every page that lists people, at two sizes.
+
+    .venv/bin/python bench/bench_queries.py [--small 100] [--large 10000]
+        [--database-url postgres://postgres@127.0.0.1:5432]
+
+The requirement (issue 9): "Queries per page at two sizes — the same count — for every page
+that lists people", and the budget "No page that lists people grows in queries with their
+number". This script makes a throw-away database (SQLite in a temporary folder, or a
+PostgreSQL database `capacita_bench_queries` created and dropped on the server given), adds
+a generated programme of `--small` participants and one of `--large`
+(`capacita.scale.add_generated_programme`), and reads every page of
+`capacita.scale.PAGES_LISTING_PEOPLE` for each, as its reader, through Django's test
+client; it prints both counts and the time of each page, and exits 1 when a count differs.
+The suite asserts the same at 8 and 80 participants (tests/scale/test_queries_per_page.py).
+
+It is a benchmark, not a test: pytest does not collect it (it lives outside tests/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "capacita_bench_queries"
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--large", type=int, default=10_000)
+    parser.add_argument("--database-url", help="a PostgreSQL server (default: SQLite)")
+    return parser.parse_args()
+
+
+def _postgres(server: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def main() -> int:
+    args = arguments()
+    folder = Path(tempfile.mkdtemp(prefix="capacita-queries-"))
+    if args.database_url:
+        server = args.database_url.rstrip("/")
+        _postgres(server, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        _postgres(server, f'CREATE DATABASE "{DATABASE}"')
+        os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["CAPACITA_VAR_DIR"] = str(folder)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "capacita.settings"
+    sys.path.insert(0, str(ROOT))
+    try:
+        return measure(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.database_url:
+            _postgres(server, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(args) -> int:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from capacita.programmes.models import Membership, Role
+    from capacita.scale import (
+        MANAGER_EMAIL,
+        PAGES_LISTING_PEOPLE,
+        add_generated_programme,
+        focal_point_email,
+    )
+
+    call_command("migrate", verbosity=0)
+    User = get_user_model()
+    sized = {}
+    for size in (args.small, args.large):
+        started = time.perf_counter()
+        programme = add_generated_programme(size)
+        print(
+            f"{programme.slug}: {size:,} participants generated in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        # A participant who took both tests in each: their own page lists their scores.
+        participant = (
+            Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+            .filter(user__test_responses__questionnaire__kind="pre")
+            .filter(user__test_responses__questionnaire__kind="post")
+            .order_by("user__email")
+            .first()
+            .user
+        )
+        sized[size] = (
+            programme,
+            {
+                "manager": User.objects.get(email=MANAGER_EMAIL),
+                "focal_point": User.objects.get(email=focal_point_email("MX")),
+                "participant": participant,
+            },
+        )
+
+    vendor = connection.vendor
+    print(f"\n{vendor}, {time.strftime('%Y-%m-%d')}: queries (and seconds) per page")
+    header = f"{'page':<36}{args.small:>10,}{args.large:>10,}{'s':>8}{'s':>8}  same"
+    print(header)
+    print("-" * len(header))
+    same_everywhere = True
+    client = Client()
+    for what, page, reader in PAGES_LISTING_PEOPLE:
+        counts, seconds = [], []
+        for programme, readers in sized.values():
+            client.force_login(readers[reader])
+            path = f"/en/programmes/{programme.slug}/" + page.format(
+                participant=readers["participant"].pk
+            )
+            client.get(path)  # what a process caches once is cached now
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path)
+                seconds.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+            counts.append(len(queries))
+        same = counts[0] == counts[1]
+        same_everywhere = same_everywhere and same
+        print(
+            f"{what:<36}{counts[0]:>10}{counts[1]:>10}{seconds[0]:>8.2f}{seconds[1]:>8.2f}  "
+            f"{'yes' if same else 'NO'}"
+        )
+    print("PASS" if same_everywhere else "FAIL")
+    return 0 if same_everywhere else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
