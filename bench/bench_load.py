@@ -1,7 +1,7 @@
 """Benchmark: pages served by gunicorn under load, each against `/healthz` in the same run.
 
     .venv/bin/python bench/bench_load.py [--participants 10000] [--database sqlite|postgres]
-        [--duration 10] [--connections 4] [--workers 2] [--fresh]
+        [--duration 10] [--connections 2] [--workers 2] [--fresh]
 
 The requirement (issue 9): throughput and latency (median, p95, p99) of the public agenda
 page, a participant's own page, the managers' board and a country report, served by
@@ -21,7 +21,8 @@ What it does:
    the focal point for Mexico of the first generated programme (about 1,000 participants
    in a database of N), and checks each page answers 200 to its reader;
 4. runs `wrk` (Debian's package) on each page for `--duration` seconds with
-   `--connections` connections (two per worker: every worker busy, none queueing long),
+   `--connections` connections (one per worker by default: every worker busy all the time,
+   no request waiting in the queue, so the latency is the page's own under full load),
    `/healthz` right before each page, and prints requests per second, median, p95 and p99
    latency, errors, and the page's throughput as a share of `/healthz`'s.
 
@@ -86,7 +87,7 @@ def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     scaled_database.add_arguments(parser)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
-    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
+    parser.add_argument("--connections", type=int, default=2, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args()

@@ -56,6 +56,7 @@ def main() -> int:
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["CAPACITA_VAR_DIR"] = str(folder)
+    os.environ["STATIC_ROOT"] = str(folder / "static")
     os.environ["DJANGO_SETTINGS_MODULE"] = "capacita.settings"
     sys.path.insert(0, str(ROOT))
     try:
@@ -88,6 +89,8 @@ def measure(args) -> int:
     )
 
     call_command("migrate", verbosity=0)
+    # Pages name their style sheet by its hashed name, as in production.
+    call_command("collectstatic", interactive=False, verbosity=0)
     User = get_user_model()
     sized = {}
     for size in (args.small, args.large):

@@ -100,7 +100,7 @@ def _seeded(env) -> bool:
         text=True,
         check=False,
     )
-    return check.stdout.strip() == "True"
+    return check.stdout.strip().splitlines()[-1:] == ["True"]
 
 
 def prepare(args, say=print) -> dict[str, str]:

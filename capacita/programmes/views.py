@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -31,6 +32,22 @@ def programme_list(request):
 
 
 def programme_detail(request, slug):
+    """The programme's page. A visitor who is not logged in and brings no cookie (no session,
+    no message waiting) sees what every such visitor sees: the page is kept whole a while."""
+    if request.COOKIES or not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return _programme_page(request, slug)
+    key = f"capacita:programme-page:{slug}:{get_language()}:{request.GET.urlencode()}"
+    content = cache.get(key)
+    if content is None:
+        response = _programme_page(request, slug)
+        if response.status_code != 200 or response.cookies:
+            return response
+        cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+    return HttpResponse(content)
+
+
+def _programme_page(request, slug):
     programme = _programme_or_404(request, slug)
     zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
     member_countries = sorted(

@@ -12,6 +12,7 @@ from capacita import permissions
 from capacita.agenda.models import Slides
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone
+from capacita.page_cache import kept
 from capacita.programmes.models import Membership, Programme, Role
 
 from .exports import board_csv, board_xlsx
@@ -35,11 +36,18 @@ def my_progress(request, slug):
     )
     progress = progress_of(programme, [membership])[0] if membership else None
     zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
-    agenda = agenda_for_viewer(programme, zone)
+    # The agenda and its slides are the same for every participant: kept a while, and read
+    # fresh by the programme's managers.
+    fresh = permissions.is_manager(request.user, programme)
+    agenda = kept(
+        f"agenda:{programme.pk}:{zone.key}",
+        lambda: agenda_for_viewer(programme, zone),
+        fresh=fresh,
+    )
+    slides_by_session = kept(
+        f"slides:{programme.pk}", lambda: _slides_by_session(programme), fresh=fresh
+    )
     session_states = {item.session.pk: item for item in progress.sessions} if progress else {}
-    slides_by_session = {}
-    for slides in Slides.objects.filter(item__session__programme=programme).select_related("item"):
-        slides_by_session.setdefault(slides.item.session_id, []).append(slides)
     return render(
         request,
         "progress/my_progress.html",
@@ -75,6 +83,13 @@ def reminders(request, slug):
         else _("You will not receive reminders by e-mail."),
     )
     return redirect("progress:mine", slug=slug)
+
+
+def _slides_by_session(programme) -> dict[int, list[Slides]]:
+    slides_by_session = {}
+    for slides in Slides.objects.filter(item__session__programme=programme).select_related("item"):
+        slides_by_session.setdefault(slides.item.session_id, []).append(slides)
+    return slides_by_session
 
 
 BOARD_PER_PAGE = 100

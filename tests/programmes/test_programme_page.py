@@ -395,3 +395,24 @@ def test_the_public_body_is_kept_a_while_for_viewers_but_never_for_managers(
 
     cache.clear()
     assert "A title changed a moment ago" in page(client, url)
+
+
+def test_a_visitor_without_cookies_gets_the_page_kept_whole(client, programme, users, settings):
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    url = DETAIL.format(lang="es")
+    first = page(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and response.content.decode() == first
+    assert len(queries) == 0
+    # The headers every response carries are still set on it.
+    assert "Content-Security-Policy" in response.headers
+    # Another language is another page; a logged-in reader never gets the kept one.
+    assert TITLE_EN in page(client, DETAIL.format(lang="en"))
+    client.force_login(users["participant"])
+    with CaptureQueriesContext(connection) as queries:
+        page(client, url)
+    assert len(queries) > 0

@@ -277,3 +277,23 @@ def test_an_outsider_cannot_change_reminders(client_as, users, programme):
     assert response.status_code == 403
     users["outsider"].refresh_from_db()
     assert users["outsider"].wants_reminders is True
+
+
+def test_the_agenda_is_kept_a_while_for_participants_and_read_fresh_by_managers(
+    client_as, users, programme, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    session = programme.sessions.get(number=1)
+    client = client_as("participant")
+    first = client.get(MINE)
+    assert "meet.example.org/crm-2021/session-1" in first.content.decode()
+    assert any("session 1" in line for line in missing_lines(first))
+    session.meeting_url = "https://meet.example.org/crm-2021/moved"
+    session.save()
+    attend(programme, users["participant"], 1)
+    # The same agenda for a minute; the participant's own figures are never kept.
+    again = client.get(MINE)
+    assert "moved" not in again.content.decode()
+    assert not any("session 1" in line for line in missing_lines(again))
+    # The programme's managers read it fresh.
+    assert "crm-2021/moved" in client_as("manager").get(MINE).content.decode()
