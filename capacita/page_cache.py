@@ -1,28 +1,48 @@
-"""What many readers of a programme see alike (its agenda, its slides), computed once and
-kept for `PUBLIC_PAGE_CACHE_SECONDS` in each server process's memory.
+"""What many readers of a programme see alike (its agenda, its slides, its tests' questions),
+computed once and kept for `PUBLIC_PAGE_CACHE_SECONDS` in each server process's memory.
 
-Readers may see a change up to that long after it is made; managers ask for it fresh.
-With the setting at 0 nothing is kept (the tests' default).
+Readers may see a change up to that long after it is made; managers ask for it fresh. With
+the setting at 0 nothing is kept (the tests' default). The objects are kept as they are, not
+pickled: unpickling an agenda cost as much as reading it from the database. Whoever reads
+them must not change them.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 
 T = TypeVar("T")
+MOST = 512  # entries kept per process; the oldest go first
+
+_kept: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def kept(key: str, compute: Callable[[], T], *, fresh: bool = False) -> T:
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if fresh or seconds <= 0:
         return compute()
-    key = f"capacita:{key}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+    now = time.monotonic()
+    with _lock:
+        entry = _kept.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = compute()
+    with _lock:
+        _kept[key] = (now + seconds, value)
+        _kept.move_to_end(key)
+        while len(_kept) > MOST:
+            _kept.popitem(last=False)
     return value
+
+
+def forget() -> None:
+    """Drop everything kept (the tests start each from nothing)."""
+    with _lock:
+        _kept.clear()

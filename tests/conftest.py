@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import override_settings
 
+from capacita import page_cache
 from capacita.demo import DEMO_ACCOUNTS, load_demo
 from capacita.programmes.models import Programme, Role
 
@@ -21,6 +22,7 @@ def _test_settings(settings, tmp_path):
     # Pages are rendered afresh in tests; the test of the cache turns it on.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     cache.clear()
+    page_cache.forget()
     settings.STATIC_ROOT = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from capacita.nominations.models import Nomination
@@ -51,11 +53,19 @@ class AuditRow:
         return compact_details(self.event.details)
 
 
+def _keyed(queryset, ids):
+    """`queryset` narrowed to the records whose key is in `ids`: a list of keys, or a query of
+    `subject_id` texts (then compared as text, so that one query serves any number)."""
+    if isinstance(ids, QuerySet):
+        return queryset.annotate(key_text=Cast("pk", CharField())).filter(key_text__in=ids)
+    return queryset.filter(pk__in=ids)
+
+
 def _users_of(model, path: str = "user"):
     """How to fetch a record type's people: select the user along with the record."""
 
     def fetch(ids):
-        records = model.objects.filter(pk__in=ids).select_related(path)
+        records = _keyed(model.objects.all(), ids).select_related(path)
         return {str(record.pk): _person(getattr(record, path)) for record in records}
 
     return fetch
@@ -69,13 +79,13 @@ def _person(user) -> Concerned | None:
 
 def _nominees(ids):
     # The nominee as nominated: the name the country sent, with or without an account.
-    records = Nomination.objects.filter(pk__in=ids).only("pk", "first_name", "last_name", "email")
+    records = _keyed(Nomination.objects.all(), ids).only("pk", "first_name", "last_name", "email")
     return {str(record.pk): Concerned(record.full_name, record.email) for record in records}
 
 
 def _accounts(ids):
     User = get_user_model()
-    return {str(user.pk): _person(user) for user in User.objects.filter(pk__in=ids)}
+    return {str(user.pk): _person(user) for user in _keyed(User.objects.all(), ids)}
 
 
 def _resolver(subject_type: str):
@@ -134,6 +144,20 @@ def audit_rows(events) -> list[AuditRow]:
         )
         for event in events
     ]
+
+
+def persons_concerned(events) -> dict[tuple[str, str], Concerned]:
+    """Whom each of `events` (a query, of any size) concerns, by (record type, record): one
+    query per record type present, however many events."""
+    found = {}
+    for subject_type in events.order_by().values_list("subject_type", flat=True).distinct():
+        fetch = _resolver(subject_type)
+        if fetch is None:
+            continue
+        ids = events.filter(subject_type=subject_type).order_by().values("subject_id")
+        for subject_id, person in fetch(ids).items():
+            found[(subject_type, subject_id)] = person
+    return found
 
 
 def compact_details(details) -> str:

@@ -37,16 +37,14 @@ def knowledge_score(response) -> float | None:
     return correct / len(questions)
 
 
-def knowledge_scores(responses) -> dict[int, float | None]:
-    """`knowledge_score` of each response, by its id, in three queries however many
-    responses and questionnaires (questions, their choices, the answers)."""
-    from .models import Answer, Question, Section
+def knowledge_questions_of(questionnaire_ids) -> dict[int, list]:
+    """The scored questions of each questionnaire, with their choices, in two queries."""
+    from .models import Question, Section
 
-    responses = list(responses)
     questions_of: dict[int, list] = {}
     for question in (
         Question.objects.filter(
-            section__questionnaire_id__in={r.questionnaire_id for r in responses},
+            section__questionnaire_id__in=set(questionnaire_ids),
             section__kind=Section.Kind.KNOWLEDGE,
         )
         .exclude(kind__in=[Question.Kind.SCALE, Question.Kind.TEXT])
@@ -54,6 +52,20 @@ def knowledge_scores(responses) -> dict[int, float | None]:
         .prefetch_related("choices")
     ):
         questions_of.setdefault(question.section.questionnaire_id, []).append(question)
+    return questions_of
+
+
+def knowledge_scores(responses, questions_of: dict[int, list] | None = None) -> dict:
+    """`knowledge_score` of each response, by its id, in three queries however many
+    responses and questionnaires (questions, their choices, the answers); in one when the
+    caller passes the questions (`knowledge_questions_of`)."""
+    from .models import Answer
+
+    responses = list(responses)
+    if not responses:
+        return {}
+    if questions_of is None:
+        questions_of = knowledge_questions_of(r.questionnaire_id for r in responses)
     chosen: dict[int, dict] = {}
     for response_id, question_id, codes in Answer.objects.filter(
         response__in=responses

@@ -176,13 +176,13 @@ def participants(programme, country_ids=None):
     return memberships
 
 
-def progress_of(programme, memberships) -> list[Progress]:
+def progress_of(programme, memberships, *, structure=None) -> list[Progress]:
     """Each membership's progress, in four queries (sessions, courses, attendance,
-    completion), five when the programme's rule asks for the post-test."""
+    completion), five when the programme's rule asks for the post-test; two fewer when the
+    caller passes the programme's `(sessions, courses)` as `structure`."""
     memberships = list(memberships)
     user_ids = [membership.user_id for membership in memberships]
-    sessions = list(programme.sessions.all())
-    courses = list(programme.courses.all())
+    sessions, courses = structure or (list(programme.sessions.all()), list(programme.courses.all()))
     records = {
         (record.session_id, record.user_id): record
         for record in AttendanceRecord.objects.filter(
@@ -248,21 +248,27 @@ class TestState:
     score: float | None = None
 
 
-def tests_of(programme, user) -> list[TestState]:
-    """The programme's tests as `user` stands with them, pre-test first, in five queries
-    (two, and three for the scores when a test is submitted)."""
+def tests_of(programme, user, *, fresh: bool = False) -> list[TestState]:
+    """The programme's tests as `user` stands with them, pre-test first. The tests and their
+    questions are the same for everyone (kept a while unless `fresh`); the person's responses
+    and answers are read each time, in two queries."""
     from capacita.evaluation.models import Questionnaire, Response
-    from capacita.evaluation.scoring import knowledge_scores
+    from capacita.evaluation.scoring import knowledge_questions_of, knowledge_scores
     from capacita.evaluation.services import questionnaire_window_state
+    from capacita.page_cache import kept
 
-    questionnaires = sorted(
-        Questionnaire.objects.filter(programme=programme), key=lambda q: q.kind != "pre"
-    )
+    def structure():
+        questionnaires = sorted(
+            Questionnaire.objects.filter(programme=programme), key=lambda q: q.kind != "pre"
+        )
+        return questionnaires, knowledge_questions_of(q.pk for q in questionnaires)
+
+    questionnaires, questions_of = kept(f"tests:{programme.pk}", structure, fresh=fresh)
     responses = {
         response.questionnaire_id: response
         for response in Response.objects.filter(questionnaire__programme=programme, user=user)
     }
-    scores = knowledge_scores(r for r in responses.values() if r.submitted_at)
+    scores = knowledge_scores((r for r in responses.values() if r.submitted_at), questions_of)
     now = timezone.now()
     states = []
     for questionnaire in questionnaires:

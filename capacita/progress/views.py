@@ -34,11 +34,16 @@ def my_progress(request, slug):
         .select_related("user", "country")
         .first()
     )
-    progress = progress_of(programme, [membership])[0] if membership else None
-    zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
-    # The agenda and its slides are the same for every participant: kept a while, and read
-    # fresh by the programme's managers.
+    # What is the same for every participant (the sessions, courses, agenda, slides, which
+    # sessions work in groups) is kept a while; the programme's managers read it fresh.
     fresh = permissions.is_manager(request.user, programme)
+    structure = kept(
+        f"structure:{programme.pk}",
+        lambda: (list(programme.sessions.all()), list(programme.courses.all())),
+        fresh=fresh,
+    )
+    progress = progress_of(programme, [membership], structure=structure)[0] if membership else None
+    zone, zone_error = viewer_zone(request.GET.get("tz"), request.user, programme)
     agenda = kept(
         f"agenda:{programme.pk}:{zone.key}",
         lambda: agenda_for_viewer(programme, zone),
@@ -61,9 +66,11 @@ def my_progress(request, slug):
             "viewer_zone": zone,
             "zone_error": zone_error,
             "zone_differs": zone.key != programme.time_zone,
-            "tests": tests_of(programme, request.user) if membership else [],
+            "tests": tests_of(programme, request.user, fresh=fresh) if membership else [],
             "certificate": _valid_certificate(programme, request.user) if membership else None,
-            "group_sessions": _group_sessions(programme),
+            "group_sessions": kept(
+                f"group-sessions:{programme.pk}", lambda: _group_sessions(programme), fresh=fresh
+            ),
         },
     )
 

@@ -297,3 +297,13 @@ def test_the_agenda_is_kept_a_while_for_participants_and_read_fresh_by_managers(
     assert not any("session 1" in line for line in missing_lines(again))
     # The programme's managers read it fresh.
     assert "crm-2021/moved" in client_as("manager").get(MINE).content.decode()
+
+
+def test_the_page_title_is_plain_text_and_the_data_section_shows_once(client_as, programme):
+    from django.utils import translation
+
+    with translation.override("en"):
+        content = client_as("participant").get(MINE).content.decode()
+    title = content.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.startswith("My programme · ")
+    assert content.count('id="my-data"') == 1

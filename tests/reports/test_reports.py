@@ -161,6 +161,17 @@ def test_the_reports_draw_attendance_with_its_text_alternative(client_as, progra
     assert 'aria-labelledby="attendance-title attendance-desc"' in balance
 
 
+def test_every_id_on_the_report_pages_is_unique(client_as, programme, scenario):
+    # A chart's title and a section's heading once shared an id, and labels must name one.
+    import re
+    from collections import Counter
+
+    for path in ("/en/programmes/crm-2021/reports/MX/", "/en/programmes/crm-2021/balance/"):
+        content = client_as("manager").get(path).content.decode()
+        ids = Counter(re.findall(r'\bid="([^"]+)"', content))
+        assert [name for name, count in ids.items() if count > 1] == [], path
+
+
 def test_the_balance_sets_countries_side_by_side(programme, scenario):
     from capacita.evaluation.report import evaluation_report
 
