@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "capacita.vulnerability",
     "capacita.reports",
     "capacita.privacy",
+    "capacita.backups",
 ]
 
 MIDDLEWARE = [

@@ -443,7 +443,8 @@ def check_programme(data: Any) -> ProgrammeSpec:
 
     if c.errors:
         raise ProgrammeFileError(c.errors)
-    assert slug and zone
+    # Narrows the types: a missing slug or zone is an error raised above.
+    assert slug and zone  # nosec B101
     return ProgrammeSpec(data=data, zone=zone, sessions=sessions)
 
 
