@@ -37,6 +37,16 @@ class BackupSummary:
     tables: int | None = None
     rows: int | None = None
 
+    @property
+    def counts(self) -> str:
+        """ "61 tables, 346 rows", or "" when they were not counted (PostgreSQL's dump)."""
+        parts = []
+        if self.tables is not None:
+            parts.append(f"{self.tables} tables")
+        if self.rows is not None:
+            parts.append(f"{self.rows} rows")
+        return ", ".join(parts)
+
 
 @dataclass
 class MigrationState:

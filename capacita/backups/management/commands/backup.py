@@ -27,12 +27,7 @@ class Command(BaseCommand):
             summary = backup(file)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        counts = []
-        if summary.tables is not None:
-            counts.append(f"{summary.tables} tables")
-        if summary.rows is not None:
-            counts.append(f"{summary.rows} rows")
-        detail = f", {', '.join(counts)}" if counts else ""
+        detail = f", {summary.counts}" if summary.counts else ""
         self.stdout.write(
             f"Backed up the {connection.vendor} database “{connection.settings_dict['NAME']}” "
             f"to {summary.path} ({human_size(summary.size)}{detail})."

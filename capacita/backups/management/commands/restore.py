@@ -34,12 +34,7 @@ class Command(BaseCommand):
             summary = restore(file)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        counts = []
-        if summary.tables is not None:
-            counts.append(f"{summary.tables} tables")
-        if summary.rows is not None:
-            counts.append(f"{summary.rows} rows")
-        detail = f" ({', '.join(counts)})" if counts else ""
+        detail = f" ({summary.counts})" if summary.counts else ""
         self.stdout.write(
             f"Restored {summary.path} into the {connection.vendor} database “{name}”{detail}."
         )
