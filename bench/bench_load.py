@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
+import os
 import platform
 import re
 import shutil
@@ -152,7 +153,8 @@ def session_cookie(base: str, email: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def check_page(base: str, path: str, cookie: str | None) -> int:
+def check_page(base: str, path: str, cookie: str | None) -> tuple[int, int]:
+    """The page's status and size in bytes, as its reader gets it."""
     request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
     opener = urllib.request.build_opener(_NoRedirects())
     try:
@@ -197,8 +199,6 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    import os
-
     return f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 

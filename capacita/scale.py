@@ -346,9 +346,11 @@ class _Generator:
         genders = [Gender.WOMAN, Gender.MAN, Gender.NON_BINARY, Gender.UNDISCLOSED, ""]
         weights = [50, 42, 2, 3, 3]
         nominations = []
-        for user in people:
+        for number, user in enumerate(people, start=first_number):
             nominations.append(
-                self._nomination(user, Nomination.Status.ACCEPTED, rng.choices(genders, weights)[0])
+                self._nomination(
+                    user, number, Nomination.Status.ACCEPTED, rng.choices(genders, weights)[0]
+                )
             )
         extra = int(len(people) * EXTRA_NOMINATIONS)
         for offset in range(extra):
@@ -394,8 +396,7 @@ class _Generator:
         AuditEvent.objects.bulk_create(events, batch_size=BATCH)
         self.counts.audit_events += len(events)
 
-    def _nomination(self, user, status, gender) -> Nomination:
-        number = int(user.last_name.rsplit(" ", 1)[-1])
+    def _nomination(self, user, number: int, status, gender) -> Nomination:
         return Nomination(
             programme=self.programme,
             country=user.country,
