@@ -28,12 +28,16 @@ run: install
 	SECURE_COOKIES=0 $(BIN)/capacita runserver $(HOST):$(PORT)
 
 # On SQLite the tests use a database file, as production does (WAL, writers waiting their
-# turn), not a shared in-memory database whose locks fail at once instead of waiting.
+# turn), not a shared in-memory database whose locks fail at once instead of waiting. The
+# suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
+# (`…sqlite3_gw0`, `test_capacita_gw0`…); TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p var
-	TEST_SQLITE_NAME=$${TEST_SQLITE_NAME:-$(CURDIR)/var/test-capacita.sqlite3} $(BIN)/pytest
+	TEST_SQLITE_NAME=$${TEST_SQLITE_NAME:-$(CURDIR)/var/test-capacita.sqlite3} \
+	  $(BIN)/pytest --numprocesses $(TEST_WORKERS)
 
 # Benchmarks print their figures and ratios; they are not tests and assert no timing. The
 # ones at scale run on SQLite and on the PostgreSQL server of BENCH_POSTGRES, at each of

@@ -11,19 +11,28 @@ from django.db.models import QuerySet
 from capacita.programmes.models import Membership, Programme, Role
 
 
-def roles_in(user, programme: Programme) -> set[str]:
-    """The roles `user` holds in `programme` (empty for anonymous visitors)."""
+def memberships_in(user, programme: Programme) -> list[Membership]:
+    """`user`'s memberships of `programme` with their country, read once per request (the
+    roles every permission below asks about, and the person's own page, come from them)."""
     if not user.is_authenticated:
-        return set()
-    cache = getattr(user, "_capacita_roles", None)
+        return []
+    cache = getattr(user, "_capacita_memberships", None)
     if cache is None:
         cache = {}
-        user._capacita_roles = cache
+        user._capacita_memberships = cache
     if programme.pk not in cache:
-        cache[programme.pk] = set(
-            Membership.objects.filter(user=user, programme=programme).values_list("role", flat=True)
+        memberships = list(
+            Membership.objects.filter(user=user, programme=programme).select_related("country")
         )
+        for membership in memberships:
+            membership.user = user
+        cache[programme.pk] = memberships
     return cache[programme.pk]
+
+
+def roles_in(user, programme: Programme) -> set[str]:
+    """The roles `user` holds in `programme` (empty for anonymous visitors)."""
+    return {membership.role for membership in memberships_in(user, programme)}
 
 
 def is_manager(user, programme: Programme) -> bool:

@@ -3,6 +3,7 @@
 Production sets at least SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -57,10 +58,12 @@ INSTALLED_APPS = [
     "capacita.reports",
     "capacita.privacy",
     "capacita.backups",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "capacita.maintenance.MaintenanceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "capacita.urls"
@@ -121,6 +126,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "programmes:list"
 LOGOUT_REDIRECT_URL = "programmes:list"
+
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -237,6 +248,10 @@ CONTENT_SECURITY_POLICY = {
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Only where every subdomain is served over HTTPS too (and, for preload, the domain is to be
+# submitted to the browsers' preload list): `check --deploy` asks for both.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,
@@ -249,6 +264,19 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Uploads: the largest file each kind of upload accepts (its type is read from its content);
+# the proxy in front must let bodies of the largest through. Form data without files and
+# uploads held in memory stay at Django's 2.5 MB (larger files spool to a temporary file).
+UPLOAD_MAX_SPREADSHEET_BYTES = int(os.environ.get("UPLOAD_MAX_SPREADSHEET_BYTES", 5 * 1024**2))
+UPLOAD_MAX_ZOOM_REPORT_BYTES = int(os.environ.get("UPLOAD_MAX_ZOOM_REPORT_BYTES", 30 * 1024**2))
+UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", 2 * 1024**2))
+UPLOAD_MAX_SLIDES_BYTES = int(os.environ.get("UPLOAD_MAX_SLIDES_BYTES", 20 * 1024**2))
+UPLOAD_MAX_RECORDING_BYTES = int(os.environ.get("UPLOAD_MAX_RECORDING_BYTES", 1024**3))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # A programme's public page (description, agenda, countries) is rendered once and kept this
 # many seconds for everyone but its managers, who see their changes at once. The cache is
@@ -264,5 +292,39 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 VERIFY_FAILURE_LIMIT = int(os.environ.get("VERIFY_FAILURE_LIMIT", "20"))
 VERIFY_FAILURE_WINDOW_SECONDS = int(os.environ.get("VERIFY_FAILURE_WINDOW_SECONDS", "600"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-# How long an invitation or password link stays valid.
+# How long an invitation link stays valid.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_VALID_SECONDS", str(7 * 24 * 3600)))
+# How long a "forgot your password" link stays valid: shorter than an invitation, since it is
+# asked for by whoever types the address (its own token generator, capacita/accounts/tokens.py).
+PASSWORD_RESET_LINK_SECONDS = int(os.environ.get("PASSWORD_RESET_LINK_SECONDS", "3600"))
+# Password reset requests one address may make within the window (more get 429), and the reset
+# e-mails one account receives within it (more are silently not sent: the page never says).
+PASSWORD_RESET_REQUEST_LIMIT = int(os.environ.get("PASSWORD_RESET_REQUEST_LIMIT", "5"))
+PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("PASSWORD_RESET_EMAIL_LIMIT", "3"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+
+# Sessions end this long after the login, whatever the activity (12 hours: a working day).
+# Not renewed on each request: a sliding expiry would write the session on every page.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = False
+
+# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one account, or from one address,
+# within LOGIN_COOLOFF_MINUTES, every login of that account or from that address is refused
+# (429) for that long. Unknown accounts are counted like real ones,
+# so the lockout tells nothing about which exist. The address is read as the certificate
+# throttle reads it (TRUSTED_PROXY_COUNT).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "capacita.accounts.lockout.attempted_login"
+AXES_CLIENT_IP_CALLABLE = "capacita.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "capacita.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# Attempts during a lockout are refused without being recorded: an attacker who keeps trying
+# neither writes a row per try nor lengthens the lockout of the account's owner for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures are kept for the cool-off only; successful logins are not recorded at all (a row
+# per login, kept for ever, that the anonymisation of a person would not reach).
+AXES_DISABLE_ACCESS_LOG = True

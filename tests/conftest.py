@@ -19,6 +19,10 @@ from .emails.conftest import refusing_smtp_server, run_worker, smtp_server  # no
 def _test_settings(settings, tmp_path):
     # A fast hasher: the tests create accounts by the dozen and check no password strength.
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # django-axes refuses `authenticate()` without a request, which the test client's
+    # `login()` and direct calls make; the login lockout's own tests (tests/accounts/) turn
+    # it back on.
+    settings.AXES_ENABLED = False
     # Pages are rendered afresh in tests; the test of the cache turns it on.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     cache.clear()

@@ -70,13 +70,18 @@ READ_ONLY_IN_ADMIN = (
     "vulnerability/assessment",
     "django_tasks_database",
 )
+# The login lockout's records (django-axes): superusers read them and delete one to lift a
+# lockout; nobody adds one; managers do not see them (addresses and logins of everyone).
+SUPERUSERS_ONLY_READ_ONLY_IN_ADMIN = ("axes",)
 
 
 def admin_expected_for(url: str) -> dict[str, int]:
     """Staff managers reach programme content; only superusers reach accounts and groups."""
     app, model = (url.split("/admin/", 1)[1].split("/") + [""])[:2]
     adding = url.endswith("/add/")
-    if app in EDITABLE_IN_ADMIN or f"{app}/{model}" in EDITABLE_IN_ADMIN:
+    if app in SUPERUSERS_ONLY_READ_ONLY_IN_ADMIN:
+        manager, superuser = 403, 403 if adding else 200
+    elif app in EDITABLE_IN_ADMIN or f"{app}/{model}" in EDITABLE_IN_ADMIN:
         manager = superuser = 200
     elif app in READ_ONLY_IN_ADMIN or f"{app}/{model}" in READ_ONLY_IN_ADMIN:
         superuser = 403 if adding else 200
@@ -227,6 +232,16 @@ MATRIX: dict[str, Row] = {
     "accounts:login": Row(lambda p: ["/es/accounts/login/"], EVERYONE),
     # A wrong or used link shows a page saying so, to anyone.
     "accounts:welcome": Row(lambda p: ["/es/accounts/welcome/MQ/bad-token/"], EVERYONE),
+    # "Forgot your password?": the form, the page after it and the last page, for anyone; a
+    # wrong or used link shows a page saying so. (Asking for a link: tests/accounts/.)
+    "accounts:password_reset": Row(lambda p: ["/es/accounts/password-reset/"], EVERYONE),
+    "accounts:password_reset_done": Row(lambda p: ["/es/accounts/password-reset/sent/"], EVERYONE),
+    "accounts:password_reset_confirm": Row(
+        lambda p: ["/es/accounts/password-reset/MQ/bad-token/"], EVERYONE
+    ),
+    "accounts:password_reset_complete": Row(
+        lambda p: ["/es/accounts/password-reset/done/"], EVERYONE
+    ),
     "nominations:overview": Row(
         lambda p: [f"{NOMINATIONS}/"], {**MANAGERS_ONLY, "focal_point": 302}
     ),

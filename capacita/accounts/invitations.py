@@ -17,17 +17,23 @@ from django.utils.http import urlsafe_base64_encode
 from capacita.emails.services import queue_email
 
 
-def welcome_url(user) -> str:
-    """The absolute one-time link, in the user's language."""
+def one_time_url(user, view_name: str, token_generator=default_token_generator) -> str:
+    """The absolute link to `view_name` for `user`, in their language, that stops working
+    once they have chosen a password (or when the token generator's lifetime is over)."""
     with translation.override(user.language):
         path = reverse(
-            "accounts:welcome",
+            view_name,
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
+                "token": token_generator.make_token(user),
             },
         )
     return settings.SITE_URL.rstrip("/") + path
+
+
+def welcome_url(user) -> str:
+    """The invitation's link: choose a password once."""
+    return one_time_url(user, "accounts:welcome")
 
 
 def send_invitation(user, programme, role: str, *, organisation: str = "", country=None):

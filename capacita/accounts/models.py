@@ -105,3 +105,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.country_id:
             return self.country.time_zone
         return ""
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password reset link, by address: too many in a while get 429."""
+
+    address = models.GenericIPAddressField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"])]
+
+    def __str__(self):
+        return f"{self.address} · {self.at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Person, Programme
 from capacita.storage import private_storage
+from capacita.uploads import FileCheck, SafeUploadTo
 
 
 class VirtualSession(BilingualMixin):
@@ -20,7 +21,8 @@ class VirtualSession(BilingualMixin):
     recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
     recording_file = models.FileField(
         _("recording file"),
-        upload_to="recordings/%Y/",
+        upload_to=SafeUploadTo("recordings/%Y/", "recording_file"),
+        validators=[FileCheck("UPLOAD_MAX_RECORDING_BYTES", ["mp4", "mov", "webm"])],
         storage=private_storage,
         blank=True,
         help_text=_("Served only to registered people, through links that expire."),
@@ -144,7 +146,12 @@ class Slides(models.Model):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="slides")
     title = models.CharField(_("title"), max_length=300)
-    file = models.FileField(_("file"), upload_to="slides/%Y/", storage=private_storage)
+    file = models.FileField(
+        _("file"),
+        upload_to=SafeUploadTo("slides/%Y/", "file"),
+        validators=[FileCheck("UPLOAD_MAX_SLIDES_BYTES", ["pdf", "pptx"])],
+        storage=private_storage,
+    )
     uploaded_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,8 @@ import zoneinfo
 
 from django.utils.translation import gettext as _
 
+from capacita.page_cache import kept
+from capacita.programmes.models import Country
 from capacita.zones import zone_or_none
 
 
@@ -16,7 +18,7 @@ def viewer_zone(requested: str | None, user, programme) -> tuple[zoneinfo.ZoneIn
     Order: the zone asked for in the address (`?tz=`), then the person's own zone (their
     choice, else their country's), then the programme's zone.
     """
-    default = zone_or_none(user.preferred_time_zone) if user.is_authenticated else None
+    default = _own_zone(user) if user.is_authenticated else None
     default = default or programme.zone
     if not requested:
         return default, None
@@ -28,6 +30,15 @@ def viewer_zone(requested: str | None, user, programme) -> tuple[zoneinfo.ZoneIn
         "or America/Santo_Domingo. Times are shown in %(fallback)s."
     ) % {"zone": requested, "fallback": default.key}
     return default, message
+
+
+def _own_zone(user) -> zoneinfo.ZoneInfo | None:
+    """The person's own choice, else their country's zone (`User.preferred_time_zone`),
+    without reading the country on every page: the countries' zones are kept a while."""
+    if user.time_zone or not user.country_id:
+        return zone_or_none(user.time_zone)
+    zones = kept("country-zones", lambda: dict(Country.objects.values_list("pk", "time_zone")))
+    return zone_or_none(zones.get(user.country_id, ""))
 
 
 def utc_offset_label(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:

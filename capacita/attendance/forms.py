@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capacita import uploads
 from capacita.zones import validate_time_zone
 
 from .models import AttendanceRecord
 
 # Zoom's participants report for a 1,000-person meeting with many reconnections is a few
-# MB; 100,000 rows are about 10 MB.
-MAX_BYTES = 30 * 2**20
+# MB; 100,000 rows are about 10 MB: see uploads.DEFAULT_LIMITS.
+SIZE_LIMIT = "UPLOAD_MAX_ZOOM_REPORT_BYTES"
 
 
 def zone_choices(programme) -> list[tuple[str, str]]:
@@ -61,12 +62,14 @@ class UploadForm(forms.Form):
         return value
 
     def clean_file(self):
+        """The file, checked by its size before it is read and by its content (a CSV file
+        is text), whatever its name."""
         file = self.cleaned_data["file"]
-        if file.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("This file is too large: at most %(size)s MB."),
-                params={"size": MAX_BYTES // 2**20},
-            )
+        try:
+            uploads.check_size(file, uploads.limit(SIZE_LIMIT))
+            uploads.check_kind(file, frozenset({"text"}), _("a CSV file"))
+        except uploads.UploadError as error:
+            raise forms.ValidationError(error.message, code="upload") from None
         return file
 
     @property

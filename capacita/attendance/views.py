@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
+from capacita import permissions, uploads
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.agenda.models import VirtualSession
+from capacita.posted import NUL_MESSAGE, has_nul
 from capacita.programmes.models import Programme
 
 from . import services
-from .forms import MarkForm, MatchForm, UploadForm
+from .forms import SIZE_LIMIT, MarkForm, MatchForm, UploadForm
 from .matching import counted_people
 from .models import AttendanceRecord, MeetingReport
 from .selectors import programme_counts, session_sheet, user_by_pk
@@ -112,9 +113,13 @@ def upload(request, slug, number):
         return _back(session, "upload-title")
     file = form.cleaned_data["file"]
     try:
+        content = uploads.read_upload(file, uploads.limit(SIZE_LIMIT))
         outcome = services.import_meeting_report(
-            session, file.name, file.read(), form.zone, actor=request.user
+            session, uploads.display_name(file.name), content, form.zone, actor=request.user
         )
+    except uploads.UploadError as error:
+        messages.error(request, error.message)
+        return _back(session, "upload-title")
     except ReportError as error:
         messages.error(request, error.message)
         for problem in error.problems:
@@ -238,6 +243,9 @@ def remove_report(request, slug, number, report_id):
     programme = _programme(request, slug)
     session = _session(programme, number)
     report = get_object_or_404(MeetingReport, pk=report_id, session=session)
+    if has_nul(request.POST):
+        messages.error(request, NUL_MESSAGE)
+        return _back(session, "reports-title")
     try:
         services.remove_meeting_report(report, request.POST.get("reason", ""), actor=request.user)
     except services.AttendanceError as error:

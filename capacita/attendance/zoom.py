@@ -38,15 +38,20 @@ import io
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter, lt
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from capacita import uploads
+
 # How many problem rows a refusal lists before saying "and N more".
 MAX_PROBLEMS_LISTED = 50
 # The participants' header must appear within this many lines of the top.
 HEADER_SEARCH_LINES = 20
+# Records read at most (a 100,000-row report is about 10 MB): more is refused, unread.
+MAX_RECORDS = 300_000
 
 NAME_COLUMNS = ("name (original name)", "name", "participant", "user name", "display name")
 EMAIL_COLUMNS = ("user email", "email", "e-mail", "user e-mail")
@@ -346,7 +351,16 @@ def parse_report(content: bytes, zone: zoneinfo.ZoneInfo) -> ParsedReport:
     Raises `ReportError` when the file cannot be used at all or when any row is faulty
     (`problems` then names them by row): a report is taken whole or not at all.
     """
+    if uploads.sniff(content[: uploads.SNIFF_BYTES]) in ("zip", "xlsx", "ole"):
+        raise ReportError(
+            _(
+                "This is a spreadsheet workbook, not CSV. Export the participants report "
+                "from Zoom again as CSV and upload that file unchanged."
+            )
+        )
     text = _decode(content)
+    # A field longer than this is no name, e-mail or time: the csv module refuses it.
+    csv.field_size_limit(uploads.MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text))
     layout = _layout(reader)
     try:
@@ -387,18 +401,28 @@ def _read_fast(reader, layout: _Layout) -> _Read:
     key_of = itemgetter(*layout.key_columns)
     times_of = itemgetter(layout.join_at, layout.leave_at)
     try:
-        for cells in reader:
+        for cells in islice(reader, MAX_RECORDS - layout.lines_before):
             key = key_of(cells)
             found = find(key)
             if found is None:
                 found = pairs[key] = []
                 first_line[key] = reader.line_num
             found.extend(times_of(cells))  # no object kept per row: no work for the GC
+        _refuse_more(reader)
     except IndexError:  # a blank or short line
         raise _Irregular from None
     except csv.Error as exc:
         raise _csv_error(reader, exc) from None
     return _Read(pairs, first_line)
+
+
+def _refuse_more(reader) -> None:
+    """Refuse the report when `reader` has a record beyond MAX_RECORDS (it is not read)."""
+    if next(reader, None) is not None:
+        raise ReportError(
+            _("The report has more than %(count)s rows: split the meeting's report.")
+            % {"count": MAX_RECORDS}
+        )
 
 
 def _read_slowly(reader, layout: _Layout, problems: list) -> _Read:
@@ -409,7 +433,8 @@ def _read_slowly(reader, layout: _Layout, problems: list) -> _Read:
     times_of = itemgetter(layout.join_at, layout.leave_at)
     needed = max(layout.picked) + 1
     try:
-        for number, cells in enumerate(reader, start=layout.lines_before + 1):
+        records = islice(reader, MAX_RECORDS - layout.lines_before)
+        for number, cells in enumerate(records, start=layout.lines_before + 1):
             if not any(map(str.strip, cells)):
                 continue
             if len(cells) < needed:
@@ -421,6 +446,7 @@ def _read_slowly(reader, layout: _Layout, problems: list) -> _Read:
                 read.first_line[key] = number
             read.pairs[key].extend(times_of(cells))
             read.numbers[key].append(number)
+        _refuse_more(reader)
     except csv.Error as exc:
         raise _csv_error(reader, exc) from None
     return read

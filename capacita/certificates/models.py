@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Programme
 from capacita.storage import private_storage
+from capacita.uploads import FileCheck, SafeUploadTo
 
 from . import codes
 
@@ -84,7 +85,8 @@ class Signatory(BilingualMixin):
     signature = models.ImageField(
         _("signature"),
         storage=private_storage,
-        upload_to="signatures/",
+        upload_to=SafeUploadTo("signatures/", "signature"),
+        validators=[FileCheck("UPLOAD_MAX_IMAGE_BYTES", ["png", "jpeg"])],
         blank=True,
         help_text=_("A PNG or JPEG image of the signature, on a white or clear background."),
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from capacita import permissions
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
+from capacita.posted import NUL_MESSAGE, has_nul, posted_id
 from capacita.programmes.models import Programme
 
 from . import codes, services
@@ -150,8 +151,10 @@ def issue_all(request, slug):
 @require_POST
 def issue_one(request, slug):
     programme = _managed(request, slug)
-    user_id = request.POST.get("user", "")
-    user = get_object_or_404(get_user_model(), pk=int(user_id) if user_id.isdigit() else 0)
+    user = get_object_or_404(get_user_model(), pk=posted_id(request.POST.get("user")) or 0)
+    if has_nul(request.POST):
+        messages.error(request, NUL_MESSAGE)
+        return redirect("certificates:overview", slug=slug)
     try:
         certificate = services.issue_by_hand(
             programme, user, request.POST.get("reason", ""), request.user
@@ -172,6 +175,9 @@ def issue_one(request, slug):
 def revoke(request, slug, pk):
     programme = _managed(request, slug)
     certificate = get_object_or_404(Certificate, programme=programme, pk=pk)
+    if has_nul(request.POST):
+        messages.error(request, NUL_MESSAGE)
+        return redirect("certificates:overview", slug=slug)
     try:
         services.revoke(certificate, request.POST.get("reason", ""), request.user)
     except services.CertificateError as error:
@@ -188,6 +194,9 @@ def revoke(request, slug, pk):
 def reissue(request, slug, pk):
     programme = _managed(request, slug)
     certificate = get_object_or_404(Certificate, programme=programme, pk=pk)
+    if has_nul(request.POST):
+        messages.error(request, NUL_MESSAGE)
+        return redirect("certificates:overview", slug=slug)
     try:
         new = services.reissue(certificate, request.POST.get("reason", ""), request.user)
     except services.CertificateError as error:

@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capacita import uploads
+
 from .models import CompletionReport
+
+SIZE_LIMIT = "UPLOAD_MAX_SPREADSHEET_BYTES"
 
 
 class UploadForm(forms.Form):
@@ -22,6 +26,20 @@ class UploadForm(forms.Form):
             "language says otherwise."
         ),
     )
+
+    def clean_file(self):
+        """The file, checked by its size before it is read and by its content (a CSV file
+        is text, or UTF-16 without a byte-order mark; a workbook gets the reader's own
+        advice), whatever its name."""
+        file = self.cleaned_data["file"]
+        try:
+            uploads.check_size(file, uploads.limit(SIZE_LIMIT))
+            uploads.check_kind(
+                file, frozenset({"text", None, "xlsx", "zip", "ole"}), _("a CSV file")
+            )
+        except uploads.UploadError as error:
+            raise forms.ValidationError(error.message, code="upload") from None
+        return file
 
 
 class MarkForm(forms.Form):

@@ -34,11 +34,15 @@ from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
+from capacita import uploads
+
 from .dates import DATE_ORDERS, DateError, clean_text, parse_moodle_date
 from .selectors import participants
 
 MAX_BYTES = 5 * 1024 * 1024  # a report of a few thousand people is far smaller
 MAX_ROWS = 20_000
+# Records read at most, blank lines included: more is refused before they are all read.
+MAX_RECORDS = 5 * MAX_ROWS
 # The header is looked for among this many first non-empty rows (a title may sit above it).
 HEADER_SEARCH_ROWS = 10
 SEPARATORS = ("\t", ";", ",")  # on a tie, the first wins: commas also occur inside names
@@ -267,14 +271,21 @@ def read_completion_report(
                 "from the learning site as CSV."
             )
         )
+    if uploads.sniff(content[: uploads.SNIFF_BYTES]) not in ("text", None):
+        # A PDF, an image, a video…, whatever its name says. (None: binary-looking, which
+        # UTF-16 without its byte-order mark also is; decoding judges it.)
+        raise _not_csv()
     text = _decode(content)
     if "\x00" in text:
         raise _not_csv()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     try:
-        records = list(reader)
-    except csv.Error as error:
+        records = list(
+            uploads.csv_records(text, max_records=MAX_RECORDS, delimiter=_separator(text))
+        )
+    except uploads.MalformedCSV as error:
         raise _not_csv() from error
+    except uploads.UploadError as error:
+        raise ReportError(error.message) from error
     return _rows_of(records, date_order, zone)
 
 

@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
+from capacita import permissions, uploads
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.programmes.models import Course, Programme
 
 from . import services
-from .forms import MarkForm, UploadForm
-from .moodle import MAX_BYTES, ReportError, moodle_users_csv
+from .forms import SIZE_LIMIT, MarkForm, UploadForm
+from .moodle import ReportError, moodle_users_csv
 from .selectors import course_counts, course_statuses, last_report, participants
 
 
@@ -96,23 +96,26 @@ def upload(request, slug, code):
     back = redirect("completions:course", slug=slug, code=code)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose the report's file and the order of its dates."))
+        file_errors = form.errors.get("file")
+        if file_errors and form.files.get("file"):
+            for error in file_errors:
+                messages.error(request, error)
+        else:
+            messages.error(request, _("Choose the report's file and the order of its dates."))
         return back
     file = form.cleaned_data["file"]
-    if file.size > MAX_BYTES:
-        messages.error(
-            request,
-            _("This file is too large: at most %(size)s MB.") % {"size": MAX_BYTES // 2**20},
-        )
-        return back
     try:
+        content = uploads.read_upload(file, uploads.limit(SIZE_LIMIT))
         outcome = services.import_completion_report(
             course,
-            file.name,
-            file.read(),
+            uploads.display_name(file.name),
+            content,
             form.cleaned_data["date_order"],
             actor=request.user,
         )
+    except uploads.UploadError as error:
+        messages.error(request, error.message)
+        return back
     except ReportError as error:
         messages.error(request, error.message)
         return back

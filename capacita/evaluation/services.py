@@ -3,9 +3,7 @@ transaction; refusals raise `EvaluationError` with messages in the active langua
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -283,42 +281,65 @@ class ImportOutcome:
         return not self.problems and not self.refused
 
 
+# Rows of answers read at most from one file (a programme has a few hundred participants).
+MAX_RESPONSE_ROWS = 5000
+
+
 def read_response_file(name: str, content: bytes) -> tuple[list[str], list]:
     """The columns and rows of a CSV or XLSX file: each row is (its number as seen in the
-    file, header → text); empty rows are skipped, the first non-empty row is the header."""
-    from capacita.nominations.spreadsheets import cell_text, clean, decode_text, detect_separator
+    file, header → text); empty rows are skipped, the first non-empty row is the header.
 
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    The format is recognised from the content; `name` is not trusted (nor used). A file
+    larger than the spreadsheet size limit, a zip bomb, a sheet with cells beyond its last
+    column, or more than MAX_RESPONSE_ROWS rows is refused with an EvaluationError.
+    """
+    from capacita import uploads
+    from capacita.nominations.spreadsheets import (
+        SheetError,
+        cell_text,
+        clean,
+        decode_text,
+        detect_separator,
+    )
 
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
-            raise EvaluationError(_("This file cannot be read as an XLSX workbook.")) from error
-        try:
+    del name  # only the content says what the file is
+    if not content:
+        raise EvaluationError(_("The file is empty."))
+    size_limit = uploads.limit("UPLOAD_MAX_SPREADSHEET_BYTES")
+    try:
+        uploads.check_size(content, size_limit)
+        kind = uploads.sniff(content)
+        if kind == "xlsx" or content.startswith(uploads.ZIP_SIGNATURE):
             lines = [
-                [cell_text(value) for value in row]
-                for row in workbook.active.iter_rows(values_only=True)
+                (number, [cell_text(value) for value in values])
+                for number, values in uploads.xlsx_rows(content, max_rows=MAX_RESPONSE_ROWS + 1)
             ]
-        finally:
-            workbook.close()
-    else:
-        try:
+        elif kind == "text" or (kind is None and content.startswith((b"\xff\xfe", b"\xfe\xff"))):
             text = decode_text(content)
-        except Exception as error:
-            raise EvaluationError(
-                _("This file is not a text file: save it as XLSX or CSV.")
-            ) from error
-        lines = list(csv.reader(io.StringIO(text), delimiter=detect_separator(text)))
+            records = uploads.csv_records(
+                text, max_records=20 * MAX_RESPONSE_ROWS, delimiter=detect_separator(text)
+            )
+            lines = list(enumerate(records, start=1))
+        else:
+            raise EvaluationError(_("This file is not a text file: save it as XLSX or CSV."))
+    except uploads.UploadError as error:
+        raise EvaluationError(error.message) from error
+    except SheetError as error:
+        raise EvaluationError(_("This file is not a text file: save it as XLSX or CSV.")) from error
     rows = []
     header = None
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         cells = [clean(cell or "") for cell in line]
         if not any(cells):
             continue
         if header is None:
             header = cells
             continue
+        if len(rows) == MAX_RESPONSE_ROWS:
+            raise EvaluationError(
+                _("The file has more than %(count)s rows: split it into several files.")
+                % {"count": MAX_RESPONSE_ROWS}
+            )
         rows.append(
             (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h})
         )

@@ -13,6 +13,7 @@ from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.agenda.timezones import viewer_zone
 from capacita.bilingual import active_language
+from capacita.posted import NUL_MESSAGE, has_nul
 from capacita.programmes.models import Membership, Programme, Role
 
 from . import charts as charts_module
@@ -73,6 +74,9 @@ def answer(request, slug, kind):
     state = services.questionnaire_window_state(questionnaire, now)
     if request.method == "POST" and not (response and response.is_submitted):
         submit = "submit" in request.POST
+        if has_nul(request.POST):
+            messages.error(request, NUL_MESSAGE)
+            return redirect("evaluation:answer", slug=slug, kind=kind)
         try:
             services.save_answers(
                 questionnaire,

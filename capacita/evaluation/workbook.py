@@ -20,6 +20,10 @@ def sheet(workbook, title, header, rows):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([sheet_text(value) if isinstance(value, str) else value for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # A string cell: openpyxl would otherwise write “=…” as a formula.
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     return sheet
 

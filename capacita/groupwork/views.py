@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from capacita import permissions
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
+from capacita.posted import NUL_MESSAGE, has_nul, posted_id
 
 from . import services
 from .models import GroupMember, GroupQuestion, SessionWork, WorkGroup
@@ -86,13 +87,16 @@ def save_answer(request, slug, number, group_id, question_id):
     group = get_object_or_404(WorkGroup, session_work=session_work, pk=group_id)
     _allow(request, permissions.can_work_in_group(request.user, group))
     question = get_object_or_404(GroupQuestion, group=group, pk=question_id)
-    base = request.POST.get("version", "")
+    if has_nul(request.POST):
+        messages.error(request, NUL_MESSAGE)
+        return redirect(f"{request.path.rsplit('/questions/', 1)[0]}/#question-{question.pk}")
+    base = posted_id(request.POST.get("version"))
     try:
         services.save_answer(
             question,
             request.user,
             request.POST.get("text", ""),
-            int(base) if base.isdigit() else -1,
+            -1 if base is None else base,
         )
     except services.Conflict as conflict:
         messages.warning(
@@ -228,11 +232,11 @@ def assign(request, slug, number):
 def place(request, slug, number):
     session_work = _organiser(request, slug, number)
     user_id, group_id = request.POST.get("user", ""), request.POST.get("group", "")
-    user = get_object_or_404(get_user_model(), pk=int(user_id) if user_id.isdigit() else 0)
+    user = get_object_or_404(get_user_model(), pk=posted_id(user_id) or 0)
     # An empty choice means "no group"; anything else must be one of the session's groups.
     group = (
-        get_object_or_404(WorkGroup, session_work=session_work, pk=int(group_id))
-        if group_id.isdigit()
+        get_object_or_404(WorkGroup, session_work=session_work, pk=posted_id(group_id))
+        if posted_id(group_id) is not None
         else None
     )
     if group is None and group_id != "":

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capacita import uploads
 from capacita.accounts.models import Language
 
 from .models import Gender, Nomination
@@ -82,11 +83,30 @@ class NominationForm(forms.Form):
         }
 
 
+SIZE_LIMIT = "UPLOAD_MAX_SPREADSHEET_BYTES"
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("The country's list (XLSX or CSV)"),
         help_text=_("The templates above have the columns ready."),
     )
+
+    def clean_file(self):
+        """The file, checked by its size before it is read and by its content, whatever its
+        name: a PDF, an image or a video is refused here; a damaged workbook, an old .xls or
+        other binary gets the reader's own advice on the next page."""
+        file = self.cleaned_data["file"]
+        try:
+            uploads.check_size(file, uploads.limit(SIZE_LIMIT))
+            uploads.check_kind(
+                file,
+                frozenset({"xlsx", "text", "zip", "ole", None}),
+                _("a spreadsheet (XLSX or CSV)"),
+            )
+        except uploads.UploadError as error:
+            raise forms.ValidationError(error.message, code="upload") from None
+        return file
 
 
 class DecisionForm(forms.Form):

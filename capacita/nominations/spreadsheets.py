@@ -12,13 +12,11 @@ Pure Python and openpyxl: no database, so it can be tested and fuzzed on its own
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -26,11 +24,13 @@ from decimal import Decimal
 from itertools import chain
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from capacita import uploads
 
 FIELDS = (
     "first_name",
@@ -48,8 +48,8 @@ MAX_ROWS = 2000  # data rows; more is refused with a message
 
 # An XLSX is a zip: its parts may not unpack to more than this (a zip bomb stops here).
 MAX_UNPACKED_BYTES = 10 * MAX_BYTES
-# Excel's own last row: a sheet claiming rows beyond it is not read further.
-LAST_SHEET_ROW = 1_048_576
+# Records of a CSV file read at most, blank lines included (they cost as much to read).
+MAX_CSV_RECORDS = 100 * MAX_ROWS
 # The header is the first row naming two fields among this many first non-empty rows
 # (a title such as "Lista de Guatemala" may sit above it); failing that, the first one.
 HEADER_SEARCH_ROWS = 10
@@ -333,7 +333,12 @@ def read_nomination_sheet(filename: str, content: bytes) -> Sheet:
                 "save it as an Excel workbook (.xlsx) without a password, or as CSV."
             )
         )
-    rows = _xlsx_rows(content) if content.startswith(ZIP_SIGNATURE) else _csv_rows(content)
+    if content.startswith(ZIP_SIGNATURE):
+        rows = _xlsx_rows(content)
+    elif uploads.sniff(content[: uploads.SNIFF_BYTES]) != "text":
+        raise _not_text()  # a PDF, an image, a video…: whatever its name says
+    else:
+        rows = _csv_rows(content)
     with closing(rows):
         return _sheet_from(rows)
 
@@ -370,47 +375,23 @@ def _sheet_from(rows: Rows) -> Sheet:
     return Sheet(rows=data, columns=mapping.columns, ignored_columns=mapping.ignored)
 
 
-def _unreadable() -> SheetError:
-    return SheetError(_("This file is not a spreadsheet we can read: save it as XLSX or CSV."))
-
-
 def _xlsx_rows(content: bytes) -> Rows:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except Exception as error:
-        raise _unreadable() from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SheetError(
-            _("This workbook is too large once unpacked: copy the list into a new file.")
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise _unreadable() from error
-    return _worksheet_rows(workbook)
-
-
-def _worksheet_rows(workbook) -> Rows:
     """The first worksheet's rows, numbered as in Excel; read lazily, so that reading stops
-    where the list is refused."""
+    where the list is refused. The shared reader refuses a zip bomb before parsing any XML,
+    and a sheet whose cells lie beyond its last column or row; it never trusts the size the
+    sheet claims, nor pads the rows it does not hold."""
+    rows = uploads.xlsx_rows(
+        content,
+        max_rows=2 * MAX_ROWS + HEADER_SEARCH_ROWS,
+        max_unpacked=MAX_UNPACKED_BYTES,
+    )
     try:
-        if not workbook.worksheets:
-            return
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong size in the sheet: read it all instead of trusting it.
-        sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > LAST_SHEET_ROW:
-                break
-            if any(value is not None for value in values):
-                yield number, [cell_text(value) for value in values]
-    except SheetError:
-        raise
-    except Exception as error:  # the XML is parsed as we go: damage shows up here
-        raise _unreadable() from error
+        for number, values in rows:
+            yield number, [cell_text(value) for value in values]
+    except uploads.UploadError as error:
+        raise SheetError(error.message) from error
     finally:
-        workbook.close()
+        rows.close()
 
 
 def decode_text(content: bytes) -> str:
@@ -466,19 +447,25 @@ def _csv_rows(content: bytes) -> Rows:
     text = decode_text(content)
     if "\x00" in text:
         raise _not_text()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(text))
-    return _records(reader)
+    records = uploads.csv_records(
+        text, max_records=MAX_CSV_RECORDS, delimiter=detect_separator(text)
+    )
+    return _records(records)
 
 
-def _records(reader) -> Rows:
+def _records(records) -> Rows:
     # Numbered by record, as a spreadsheet program shows the file: a quoted cell spanning
     # two lines is one row, a blank line is a row of its own.
     try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as error:
+        yield from enumerate(records, start=1)
+    except uploads.MalformedCSV as error:
         raise SheetError(
             _("This file could not be read as CSV: save the list again as XLSX or CSV.")
         ) from error
+    except uploads.UploadError as error:
+        raise SheetError(error.message) from error
+    finally:
+        records.close()
 
 
 # --- Template ------------------------------------------------------------------------------

@@ -7,17 +7,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
+from capacita import permissions, uploads
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.programmes.models import Country, MemberCountry, Programme, Role
 from capacita.programmes.services import RoleError, grant_role, people_with_role
 
 from . import services
-from .forms import DecisionForm, NominationForm, PersonRoleForm, UploadForm
+from .forms import SIZE_LIMIT, DecisionForm, NominationForm, PersonRoleForm, UploadForm
 from .models import Nomination, NominationUpload
 from .selectors import country_nominations, counts_by_country
-from .spreadsheets import MAX_BYTES, SheetError, nomination_template, read_nomination_sheet
+from .spreadsheets import SheetError, nomination_template, read_nomination_sheet
 
 
 def _programme(slug) -> Programme:
@@ -107,21 +107,25 @@ def upload(request, slug, code):
     _allow(request, permissions.can_nominate_for(request.user, programme, country))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
+        file_errors = form.errors.get("file")
+        if file_errors and form.files.get("file"):
+            for error in file_errors:
+                messages.error(request, error)
+        else:
+            messages.error(request, _("Choose a file to upload."))
         return redirect("nominations:country", slug=slug, code=code)
     file = form.cleaned_data["file"]
-    if file.size > MAX_BYTES:
-        messages.error(
-            request,
-            _("This file is too large: at most %(size)s MB.") % {"size": MAX_BYTES // 2**20},
-        )
+    try:
+        content = uploads.read_upload(file, uploads.limit(SIZE_LIMIT))
+    except uploads.UploadError as error:
+        messages.error(request, error.message)
         return redirect("nominations:country", slug=slug, code=code)
     stored = NominationUpload.objects.create(
         programme=programme,
         country=country,
         uploaded_by=request.user,
-        filename=file.name[:255],
-        content=file.read(),
+        filename=uploads.display_name(file.name),
+        content=content,
     )
     return redirect("nominations:preview", slug=slug, code=code, upload_id=stored.pk)
 
@@ -243,7 +247,10 @@ def decide(request, slug):
         nomination_ids=Nomination.objects.filter(programme=programme).values_list("pk", flat=True),
     )
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path of this site: anything else (say, "0") would be read as a view's name.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = ""
     back = back or programme.get_absolute_url()
     if not form.is_valid():

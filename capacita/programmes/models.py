@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.storage import private_storage
+from capacita.uploads import FileCheck, SafeUploadTo
 from capacita.zones import validate_time_zone
 
 
@@ -174,7 +175,8 @@ class Organiser(BilingualMixin):
     logo = models.ImageField(
         _("logo"),
         storage=private_storage,
-        upload_to="logos/",
+        upload_to=SafeUploadTo("logos/", "logo"),
+        validators=[FileCheck("UPLOAD_MAX_IMAGE_BYTES", ["png", "jpeg"])],
         blank=True,
         help_text=_("A PNG or JPEG image, shown on the certificates."),
     )

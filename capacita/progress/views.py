@@ -13,7 +13,7 @@ from capacita.agenda.models import Slides
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone
 from capacita.page_cache import kept
-from capacita.programmes.models import Membership, Programme, Role
+from capacita.programmes.models import Programme, Role
 
 from .exports import board_csv, board_xlsx
 from .selectors import board, participants, progress_of, tests_of
@@ -29,10 +29,13 @@ def my_progress(request, slug):
     programme = _programme(slug)
     if not permissions.is_registered(request.user, programme):
         raise PermissionDenied
-    membership = (
-        Membership.objects.filter(programme=programme, user=request.user, role=Role.PARTICIPANT)
-        .select_related("user", "country")
-        .first()
+    membership = next(
+        (
+            membership
+            for membership in permissions.memberships_in(request.user, programme)
+            if membership.role == Role.PARTICIPANT
+        ),
+        None,
     )
     # What is the same for every participant (the sessions, courses, agenda, slides, which
     # sessions work in groups) is kept a while; the programme's managers read it fresh.

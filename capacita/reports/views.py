@@ -13,6 +13,7 @@ from capacita import permissions
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.evaluation.report import evaluation_report
+from capacita.posted import NUL_MESSAGE, has_nul
 from capacita.programmes.models import Country, Programme
 
 from . import documents, figures
@@ -86,6 +87,9 @@ def balance_document(request, slug, fmt):
 @require_POST
 def narrative(request, slug):
     programme = _balance_programme(request, slug)
+    if has_nul(request.POST):
+        messages.error(request, NUL_MESSAGE)
+        return redirect("reports:balance", slug=slug)
     BalanceNarrative.objects.update_or_create(
         programme=programme,
         defaults={

@@ -60,6 +60,9 @@ def participant_facing_pages(programme, language):
 def gzipped_bytes(page, path) -> tuple[int, list[str]]:
     """What loading `path` costs gzip-compressed, and every address the browser asked for."""
     responses, requests = [], []
+    # The page before (the one the login led to) may still be fetching its style sheet: what
+    # it fetches is not this page's, and its body is gone once this page is opened.
+    page.wait_for_load_state("load")
 
     def note_response(response):
         responses.append(response)
