@@ -23,6 +23,26 @@ def is_private_file(db_field) -> bool:
     return isinstance(db_field, models.FileField) and db_field.storage is private_storage()
 
 
+class LabelledTabularInline(admin.TabularInline):
+    """Django's tabular inline names its columns only in the table's headers, so its inputs
+    have no label of their own (WCAG 1.3.1, 4.1.2): each gets its column's name."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    # Related fields are wrapped by the admin; the label goes to the input.
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if not widget.is_hidden:
+                        widget.attrs.setdefault("aria-label", str(field.label or ""))
+
+        Labelled.__name__ = formset.__name__
+        return Labelled
+
+
 class PrivateFilesMixin:
     """For admins and inlines with private files: the current file shown by its name."""
 

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext
 
 register = template.Library()
@@ -59,3 +60,18 @@ def decimal(value, places: int = 2) -> str:
     if value is None or value == "":
         return "—"
     return number_format(round(float(value), places), decimal_pos=places)
+
+
+@register.simple_tag
+def lang_of(obj, field: str) -> str:
+    """` lang="en"` for an element showing a bilingual field (`title` of `title_es` and
+    `title_en`) in the other language than the page's, its own being empty (WCAG 3.1.2)."""
+    from capacita.bilingual import LANGUAGE_CODES, active_language
+
+    active = active_language()
+    if obj is None or getattr(obj, f"{field}_{active}", ""):
+        return ""
+    for other in LANGUAGE_CODES:
+        if other != active and getattr(obj, f"{field}_{other}", ""):
+            return format_html(' lang="{}"', other)
+    return ""

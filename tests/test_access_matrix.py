@@ -155,23 +155,9 @@ def other_participant():
 
 def demo_certificate(programme):
     """A valid certificate held by the demo participant (its PDF a placeholder)."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
+    from .certificates.issued import issued_certificate
 
-    from capacita.certificates import codes
-    from capacita.certificates.models import Certificate
-
-    participant = demo_participant()
-    certificate = Certificate(
-        programme=programme,
-        user=participant,
-        code=codes.new_code(),
-        holder_name=participant.get_full_name(),
-        language="es",
-        issued_at=timezone.now(),
-    )
-    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(b"%PDF-1.4 placeholder"))
-    return certificate
+    return issued_certificate(programme, demo_participant(), with_file=True)
 
 
 def session_2_groups():

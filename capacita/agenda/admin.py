@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import PrivateFilesMixin, ProgrammeScopedAdmin
+from capacita.admin_scoping import LabelledTabularInline, PrivateFilesMixin, ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 from capacita.permissions import managed_programmes
 
@@ -31,13 +31,13 @@ class VirtualSessionAdmin(ProgrammeScopedAdmin):
     inlines = (AgendaItemInline,)
 
 
-class SlidesInline(PrivateFilesMixin, admin.TabularInline):
+class SlidesInline(PrivateFilesMixin, LabelledTabularInline):
     model = Slides
     extra = 0
     fields = ("title", "file")
 
 
-class AgendaParticipantInline(admin.TabularInline):
+class AgendaParticipantInline(LabelledTabularInline):
     model = AgendaParticipant
     extra = 0
     autocomplete_fields = ("person",)

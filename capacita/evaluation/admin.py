@@ -3,20 +3,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import ProgrammeScopedAdmin
+from capacita.admin_scoping import LabelledTabularInline, ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 
 from .models import Choice, Question, Questionnaire, Section
 from .services import default_window
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(LabelledTabularInline):
     model = Section
     extra = 0
     fields = ("position", "kind", "title_es", "title_en")
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(LabelledTabularInline):
     model = Choice
     extra = 0
     fields = ("code", "text_es", "text_en", "is_correct")

@@ -9,12 +9,13 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from capacita.nominations.models import Nomination
+from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Membership, Role
 
 from .models import Answer, Question, Response, Section
 from .scoring import is_correct
 from .statistics import (
+    GroupSummary,
     by_group,
     expectations_against_satisfaction,
     item_changes,
@@ -161,7 +162,7 @@ def evaluation_report(programme) -> dict:
         "knowledge": knowledge_summary(scores).as_dict(),
         "by_country": [group.as_dict() for group in by_group(by_country)],
         "by_profile": [group.as_dict() for group in by_group(by_profile)],
-        "by_gender": [group.as_dict() for group in by_group(by_gender)],
+        "by_gender": [group.as_dict() for group in _every_gender(by_group(by_gender))],
         "items": items,
         "expectations_satisfaction": _expectations_satisfaction(questions, scales),
         "scales": [
@@ -181,6 +182,21 @@ def evaluation_report(programme) -> dict:
         ],
         "participants": participants,
     }
+
+
+def _every_gender(lines: list[GroupSummary]) -> list[GroupSummary]:
+    """The breakdown by sex/gender with every option, in the order the form offers them,
+    then "not given", then any other label and the pooled line: an option nobody chose is
+    listed with no one rather than left out. With nobody tested, there is nothing to list."""
+    if not lines:
+        return lines
+    order = [str(label) for _value, label in Gender.choices] + [str(_("not given"))]
+    by_label = {line.label: line for line in lines if not line.pooled}
+    every = [
+        by_label.pop(label, None) or GroupSummary(label=label, size=0, summary=None, hidden=True)
+        for label in order
+    ]
+    return every + list(by_label.values()) + [line for line in lines if line.pooled]
 
 
 def _kind(question) -> str:

@@ -3,7 +3,11 @@ programmes. Who is in which group is decided on the session's groups page."""
 
 from django.contrib import admin
 
-from capacita.admin_scoping import ProgrammeScopedAdmin, ReadOnlyProgrammeAdmin
+from capacita.admin_scoping import (
+    LabelledTabularInline,
+    ProgrammeScopedAdmin,
+    ReadOnlyProgrammeAdmin,
+)
 from capacita.permissions import managed_programmes
 
 from .models import AnswerVersion, GroupQuestion, SessionWork, WorkGroup
@@ -38,7 +42,7 @@ class SessionWorkAdmin(ProgrammeScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class GroupQuestionInline(admin.TabularInline):
+class GroupQuestionInline(LabelledTabularInline):
     model = GroupQuestion
     extra = 0
     fields = ("position", "text_es", "text_en")

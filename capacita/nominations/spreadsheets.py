@@ -493,7 +493,7 @@ TEMPLATE_HEADERS = {
     },
 }
 TEMPLATE_GENDERS = {
-    "es": ("Mujer", "Hombre", "No binaria", "Otra", "Prefiero no decir"),
+    "es": ("Mujer", "Hombre", "No binaria", "Otra identidad", "Prefiere no decirlo"),
     "en": ("Woman", "Man", "Non-binary", "Another identity", "Prefer not to say"),
 }
 TEMPLATE_LANGUAGES = ("es", "en", "Español", "English")

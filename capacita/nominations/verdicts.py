@@ -61,6 +61,8 @@ GENDER_WORDS = {
         "prefer not to say",
         "prefiero no decir",
         "prefiere no decir",
+        "prefiero no decirlo",
+        "prefiere no decirlo",
         "no responde",
         "n a",
     ),

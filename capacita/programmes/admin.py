@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import PrivateFilesMixin, ProgrammeScopedAdmin
+from capacita.admin_scoping import LabelledTabularInline, PrivateFilesMixin, ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
 
 from .models import (
@@ -19,19 +19,19 @@ from .models import (
 )
 
 
-class SpecificObjectiveInline(admin.TabularInline):
+class SpecificObjectiveInline(LabelledTabularInline):
     model = SpecificObjective
     extra = 0
     fields = ("position", "text_es", "text_en")
 
 
-class StructureRowInline(admin.TabularInline):
+class StructureRowInline(LabelledTabularInline):
     model = StructureRow
     extra = 0
     fields = ("position", "activity_es", "activity_en", "content_es", "content_en")
 
 
-class OrganiserInline(PrivateFilesMixin, admin.TabularInline):
+class OrganiserInline(PrivateFilesMixin, LabelledTabularInline):
     model = Organiser
     extra = 0
     fields = (
@@ -46,13 +46,13 @@ class OrganiserInline(PrivateFilesMixin, admin.TabularInline):
     )
 
 
-class MemberCountryInline(admin.TabularInline):
+class MemberCountryInline(LabelledTabularInline):
     model = MemberCountry
     extra = 0
     autocomplete_fields = ("country",)
 
 
-class ProfileInline(admin.TabularInline):
+class ProfileInline(LabelledTabularInline):
     model = Profile
     extra = 0
     fields = ("position", "code", "name_es", "name_en")

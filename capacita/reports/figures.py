@@ -52,9 +52,13 @@ def nominations(programme, country=None) -> dict:
         "by_profile": dict(
             sorted(Counter(n.profile_label or _("not given") for n in rows).items())
         ),
-        "by_gender": dict(
-            sorted(Counter(str(genders.get(n.gender, _("not given"))) for n in rows).items())
-        ),
+        # Every option, in the order the form offers them, then "not given": an option
+        # nobody chose shows 0 rather than vanishing from the table.
+        "by_gender": {
+            str(label): sum(1 for n in rows if n.gender == value)
+            for value, label in genders.items()
+        }
+        | {_("not given"): sum(1 for n in rows if n.gender not in genders)},
         "by_country": sorted(by_country.values(), key=lambda line: line["country"]),
     }
 

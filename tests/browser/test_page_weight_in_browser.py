@@ -12,15 +12,12 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from django.core.files.base import ContentFile
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from capacita.accounts.models import User
-from capacita.certificates import codes
-from capacita.certificates.models import Certificate
 from capacita.evaluation.models import Questionnaire
 from capacita.groupwork.models import GroupMember
+from tests.certificates.issued import issued_certificate
 
 from .test_attendance_in_browser import log_in
 
@@ -35,15 +32,7 @@ def participant_facing_pages(programme, language):
     participant = User.objects.get(email=PARTICIPANT)
     # A pre-test that is open whatever today's date: a closed one shows a line, not its form.
     Questionnaire.objects.filter(programme=programme, kind="pre").update(manual_state="open")
-    certificate = Certificate(
-        programme=programme,
-        user=participant,
-        code=codes.new_code(),
-        holder_name=participant.get_full_name(),
-        language=language,
-        issued_at=timezone.now(),
-    )
-    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(b"%PDF-1.4 placeholder"))
+    certificate = issued_certificate(programme, participant, language=language, with_file=True)
     group = GroupMember.objects.get(session_work__session__number=2, user=participant).group
     base = f"/{language}/programmes/{programme.slug}"
     return [

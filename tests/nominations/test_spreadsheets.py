@@ -484,7 +484,8 @@ def test_the_template_has_a_bold_frozen_header_in_its_language(language, headers
 @pytest.mark.parametrize(
     ("language", "title", "other", "genders"),
     [
-        ("es", "Perfiles", "Otro:", ["Mujer", "Hombre", "No binaria", "Otra", "Prefiero no decir"]),
+        ("es", "Perfiles", "Otro:",
+         ["Mujer", "Hombre", "No binaria", "Otra identidad", "Prefiere no decirlo"]),
         ("en", "Profiles", "Other:",
          ["Woman", "Man", "Non-binary", "Another identity", "Prefer not to say"]),
     ],

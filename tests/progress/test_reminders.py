@@ -103,7 +103,7 @@ def test_an_english_participant_gets_it_in_english_with_the_time_in_their_zone(p
     ) in body
     assert "That is 14:00 in the programme's time zone (America/Mexico_City)." in body
     assert f"{settings.SITE_URL.rstrip('/')}/en/programmes/crm-2021/me/" in body
-    assert "Estimado" not in body
+    assert "Le saludamos" not in body
 
 
 def test_a_spanish_participant_gets_it_in_spanish_with_the_time_in_their_zone(programme):
@@ -113,7 +113,7 @@ def test_a_spanish_participant_gets_it_in_spanish_with_the_time_in_their_zone(pr
     assert reminder.language == "es"
     assert "Programa de capacitación para la sensibilización" in reminder.subject
     body = " ".join(reminder.body_text.split())
-    assert body.startswith("Estimado/a Demo:")
+    assert body.startswith("Le saludamos, Demo:")
     assert "“Migración laboral y consejerías de empleo”" in body
     assert "26 de octubre de 2021" in body
     assert "14:00" in body and "16:00" in body

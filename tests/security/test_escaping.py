@@ -21,8 +21,6 @@ from openpyxl import load_workbook
 from capacita.agenda.models import AgendaItem
 from capacita.attendance import services as attendance
 from capacita.audit.models import AuditEvent
-from capacita.certificates import codes
-from capacita.certificates.models import Certificate
 from capacita.evaluation.models import Answer, Question, Questionnaire, Response
 from capacita.groupwork import services as groupwork
 from capacita.groupwork.models import GroupMember, SessionWork
@@ -30,6 +28,7 @@ from capacita.nominations.models import Nomination
 from capacita.programmes.models import Country
 from capacita.reports.models import BalanceNarrative
 from capacita.vulnerability import services as vulnerability
+from tests.certificates.issued import issued_certificate
 from tests.progress.conftest import complete_everything
 
 pytestmark = pytest.mark.django_db
@@ -88,15 +87,8 @@ def hostile(programme, users):
         programme.sessions.get(number=1), participant, "present", REASON, manager
     )
     # Issued straight (the service would render and send its PDF: slow, and tested elsewhere).
-    certificate = Certificate.objects.create(
-        programme=programme,
-        user=participant,
-        code=codes.new_code(),
-        holder_name=participant.get_full_name(),
-        language="en",
-        issued_at=timezone.now(),
-        by_hand=True,
-        reason=REASON,
+    certificate = issued_certificate(
+        programme, participant, language="en", by_hand=True, reason=REASON
     )
 
     # A written answer to the pre-test, submitted.

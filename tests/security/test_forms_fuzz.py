@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from capacita.attendance.models import AttendanceRecord, MeetingReport
 from capacita.audit.models import AuditEvent
-from capacita.certificates import codes
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CourseCompletion
 from capacita.evaluation.models import Answer, Question, Questionnaire, Response
@@ -32,6 +31,7 @@ from capacita.privacy.services import ANONYMOUS_FIRST_NAME
 from capacita.programmes.models import Country, Membership
 from capacita.reports.models import BalanceNarrative
 from capacita.vulnerability.models import AssessedFactor, Assessment
+from tests.certificates.issued import issued_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -332,14 +332,7 @@ def quick_pdfs(monkeypatch):
 
 @pytest.fixture
 def certificate(programme, participant):
-    return Certificate.objects.create(
-        programme=programme,
-        user=participant,
-        code=codes.new_code(),
-        holder_name=participant.get_full_name(),
-        language="en",
-        issued_at=timezone.now(),
-    )
+    return issued_certificate(programme, participant, language="en")
 
 
 @FUZZ
