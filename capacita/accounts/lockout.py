@@ -6,23 +6,12 @@ unknown account is counted like a real one, and the lockout page is the same for
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 from django.shortcuts import render
 
-from capacita.certificates.throttle import client_address as _client_address
+from capacita.throttles import client_address
 
-
-def client_address(request) -> str:
-    """The visitor's address, read as the certificate throttle reads it (TRUSTED_PROXY_COUNT);
-    the connection's address if what the proxies forwarded is not an address at all."""
-    address = _client_address(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        # Not a binding: the key under which requests without a known address are counted.
-        return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
+__all__ = ["attempted_login", "client_address", "locked_out"]
 
 
 def attempted_login(request, credentials) -> str | None:

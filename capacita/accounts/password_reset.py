@@ -6,15 +6,14 @@ shows only in the mailbox of that account.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
+from capacita.throttles import AddressThrottle
 
 from .invitations import one_time_url
 from .models import PasswordResetRequest
@@ -23,22 +22,14 @@ from .tokens import reset_token_generator
 KIND = "password_reset"
 
 
-def _window_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_WINDOW_SECONDS)
-
-
-def is_throttled(address: str) -> bool:
-    """Has this address asked for links too often within the window?"""
-    return (
-        PasswordResetRequest.objects.filter(address=address, at__gte=_window_start()).count()
-        >= settings.PASSWORD_RESET_REQUEST_LIMIT
-    )
-
-
-def note_request(address: str) -> None:
-    PasswordResetRequest.objects.create(address=address)
-    # Keep the table small: what is older than the window no longer counts.
-    PasswordResetRequest.objects.filter(at__lt=_window_start() - dt.timedelta(hours=1)).delete()
+# Requests for a link from one address within the window (more get 429).
+link_requests = AddressThrottle(
+    PasswordResetRequest,
+    limit="PASSWORD_RESET_REQUEST_LIMIT",
+    window="PASSWORD_RESET_WINDOW_SECONDS",
+)
+is_throttled = link_requests.is_throttled
+note_request = link_requests.note
 
 
 def reset_url(user) -> str:
@@ -54,7 +45,7 @@ def valid_minutes() -> int:
 
 def recently_sent(user) -> int:
     return OutgoingEmail.objects.filter(
-        kind=KIND, user=user, created_at__gte=_window_start()
+        kind=KIND, user=user, created_at__gte=link_requests.window_start()
     ).count()
 
 

@@ -64,6 +64,19 @@ def test_an_unknown_code_is_not_found(client, db):
     assert FailedLookup.objects.count() == 1
 
 
+def test_a_forwarded_address_that_is_no_address_counts_as_the_connections(client, db, settings):
+    # A proxy passes on whatever the visitor wrote in X-Forwarded-For: it must not reach the
+    # address column (PostgreSQL's inet would refuse it with a server error).
+    settings.TRUSTED_PROXY_COUNT = 1
+    page = client.get(
+        verify_url("AAAA-BBBB-CCCC-DDDD"),
+        HTTP_X_FORWARDED_FOR="not-an-address",
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert page.status_code == 404
+    assert list(FailedLookup.objects.values_list("address", flat=True)) == ["192.0.2.7"]
+
+
 def test_too_many_unknown_codes_from_one_address_get_429(client, certificate, settings):
     settings.VERIFY_FAILURE_LIMIT = 3
     for _ in range(3):
