@@ -16,7 +16,8 @@ What it does:
    kept between runs) and collects the static files;
 2. starts `gunicorn capacita.wsgi:application` with `--workers` sync workers (2 by default:
    one per core of the machine the budget names) on a free loopback port, DEBUG off, as
-   production runs it;
+   production runs it, with the project's settings plus one reference page
+   (`floor_settings.py`: a page that only says who is logged in);
 3. logs in through the login form as a generated participant, the generated manager and
    the focal point for Mexico of the first generated programme (about 1,000 participants
    in a database of N), and checks each page answers 200 to its reader;
@@ -52,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scaled_database  # noqa: E402
 
+BENCH = Path(__file__).resolve().parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 PROGRAMME = "/es/programmes/scale-001"
 PASSWORD = "scale-capacita"  # noqa: S105 - the generated accounts' documented password
@@ -66,8 +68,12 @@ PAGES = [
     ("participant's own page", f"{PROGRAMME}/me/", "participant"),
     ("managers' board", f"{PROGRAMME}/board/", "manager"),
     ("country report (MX)", f"{PROGRAMME}/reports/MX/", "focal point"),
+    # The least a personal page does (bench/floor_urls.py): no budget, the reference that
+    # shows how far below /healthz any page reading a person's own records must stay.
+    ("floor: who is logged in", "/bench/who/", "participant"),
 ]
 HALF_OF_HEALTHZ = {"public agenda page", "participant's own page"}
+REFERENCES = {"floor: who is logged in"}
 P95_BUDGET_MS = 50.0
 
 WRK_REPORT = """
@@ -101,6 +107,11 @@ def free_port() -> int:
 
 
 def start_server(env, port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "floor_settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")])),
+    }
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn
         [
             GUNICORN,
@@ -252,9 +263,12 @@ def main() -> int:
         checks = []
         if name in HALF_OF_HEALTHZ:
             checks.append(("≥ 0.5 × healthz", share >= 0.5))
-        checks.append((f"p95 < {P95_BUDGET_MS:.0f} ms", page["p95"] < P95_BUDGET_MS))
+        if name not in REFERENCES:
+            checks.append((f"p95 < {P95_BUDGET_MS:.0f} ms", page["p95"] < P95_BUDGET_MS))
         checks.append(("no errors", errors == 0))
         verdict = ", ".join(f"{label} {'PASS' if good else 'FAIL'}" for label, good in checks)
+        if name in REFERENCES:
+            verdict = f"reference, no budget; {verdict}"
         ok = ok and all(good for _label, good in checks)
         print(
             f"{name:<24}{size:>8}{page['rps']:>9.0f}{page['p50']:>8.1f}{page['p95']:>8.1f}"
