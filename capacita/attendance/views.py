@@ -11,7 +11,8 @@ from capacita import permissions, uploads
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.agenda.models import VirtualSession
-from capacita.posted import NUL_MESSAGE, has_nul
+from capacita.people_pages import people_page, where_it_was
+from capacita.posted import NUL_MESSAGE, has_nul, posted_id
 from capacita.programmes.models import Programme
 
 from . import services
@@ -34,12 +35,13 @@ def _session(programme, number) -> VirtualSession:
     return session
 
 
-def _back(session, anchor: str = ""):
+def _back(session, anchor: str = "", posted=None):
+    """The session's page; with `posted`, the page of people the form was sent from."""
     url = reverse(
         "attendance:session",
         kwargs={"slug": session.programme.slug, "number": session.number},
     )
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return redirect(where_it_was(url, posted or {}, anchor))
 
 
 @_guarded
@@ -60,6 +62,7 @@ def session(request, slug, number):
     programme = _programme(request, slug)
     session = _session(programme, number)
     sheet = session_sheet(session)
+    shown = people_page(request.GET, sheet.people, lambda line: line.user)
     people = [
         (
             line,
@@ -73,7 +76,7 @@ def session(request, slug, number):
                 },
             ),
         )
-        for line in sheet.people
+        for line in shown.page.object_list
     ]
     unmatched = [
         (
@@ -94,6 +97,7 @@ def session(request, slug, number):
             "session": session,
             "sheet": sheet,
             "people": people,
+            "shown": shown,
             "unmatched": unmatched,
             "upload_form": UploadForm(programme=programme),
         },
@@ -213,11 +217,12 @@ def mark(request, slug, number):
             messages.error(request, _("Give the reason for marking attendance by hand."))
         else:
             messages.error(request, _("Choose present, absent or excused."))
-        return _back(session, f"person-{request.POST.get('user', '')}".rstrip("-"))
+        anchor = f"person-{posted_id(request.POST.get('user')) or ''}".rstrip("-")
+        return _back(session, anchor, request.POST)
     user = user_by_pk(form.cleaned_data["user"])
     if user is None:
         messages.error(request, _("This person is not in the programme."))
-        return _back(session)
+        return _back(session, posted=request.POST)
     try:
         record = services.mark_attendance(
             session,
@@ -228,13 +233,13 @@ def mark(request, slug, number):
         )
     except services.AttendanceError as error:
         messages.error(request, error.message)
-        return _back(session, f"person-{user.pk}")
+        return _back(session, f"person-{user.pk}", request.POST)
     messages.success(
         request,
         _("%(name)s is marked as %(status)s.")
         % {"name": user.get_full_name(), "status": record.get_status_display()},
     )
-    return _back(session, f"person-{user.pk}")
+    return _back(session, f"person-{user.pk}", request.POST)
 
 
 @_guarded

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from capacita import permissions, uploads
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
+from capacita.people_pages import people_page, where_it_was
 from capacita.programmes.models import Course, Programme
 
 from . import services
@@ -61,8 +63,9 @@ def course(request, slug, code):
     upload form and a hand-marking form per person."""
     programme = _programme(request, slug)
     course = _course(programme, code)
+    shown = people_page(request.GET, course_statuses(course), lambda status: status.user)
     rows = []
-    for status in course_statuses(course):
+    for status in shown.page.object_list:
         completion = status.completion
         form = MarkForm(
             auto_id=f"id_mark_{status.user.pk}_%s",
@@ -82,6 +85,7 @@ def course(request, slug, code):
             "programme": programme,
             "course": course,
             "rows": rows,
+            "shown": shown,
             "report": last_report(course),
             "upload_form": UploadForm(),
         },
@@ -168,7 +172,8 @@ def upload(request, slug, code):
 def mark(request, slug, code):
     programme = _programme(request, slug)
     course = _course(programme, code)
-    back = redirect("completions:course", slug=slug, code=code)
+    url = reverse("completions:course", kwargs={"slug": slug, "code": code})
+    back = redirect(where_it_was(url, request.POST))
     form = MarkForm(request.POST)
     with timezone.override(programme.zone):  # the date typed is in the programme's zone
         valid = form.is_valid()
@@ -196,4 +201,4 @@ def mark(request, slug, code):
             _("The completion of %(name)s is marked by hand.")
             % {"name": user.get_full_name() or user.email},
         )
-    return back
+    return redirect(where_it_was(url, request.POST, f"participant-{user.pk}"))

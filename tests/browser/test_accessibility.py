@@ -13,18 +13,16 @@ in English.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 
 from capacita.demo import DEMO_PASSWORD
 from capacita.programmes.models import Programme
 
 from ..conftest import ROLES
-from ..test_access_matrix import MATRIX
+from ..pages import in_language, matrix_pages
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,7 +36,6 @@ pytestmark = [
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PARTICIPANT = "participant.mx@example.org"
-DOWNLOADS = (".pdf", ".xlsx", ".csv", ".ics", ".json", ".zip")
 # Django's own admin markup, which no template of ours can change without copying Django's.
 # Each rule listed here is skipped on /admin/ pages only; see ADMIN_REASONS.
 ADMIN_EXCLUDED_RULES: dict[str, str] = {}
@@ -59,40 +56,6 @@ async (tags) => {
 """
 
 
-def matrix_pages(role: str, programme) -> list[str]:
-    """The GET addresses of the matrix that answer `role` with 200 (admin rows apart)."""
-    urls = []
-    for name, row in MATRIX.items():
-        if not row.urls or row.method != "get" or name.startswith("admin:"):
-            continue
-        if row.expected.get(role) != 200:
-            continue
-        urls += built_pages(row, programme)
-    return urls
-
-
-class _Downloads(Exception):
-    pass
-
-
-def built_pages(row, programme) -> list[str]:
-    """The row's HTML addresses; what a row of downloads only built is undone (several of
-    them build a certificate for the demo participant, who may hold only one)."""
-    pages = []
-    try:
-        with transaction.atomic():
-            pages = [u for u in row.urls(programme) if u and not is_download(u)]
-            if not pages:
-                raise _Downloads
-    except _Downloads:
-        pass
-    return pages
-
-
-def is_download(url: str) -> bool:
-    return url.split("?", 1)[0].endswith(DOWNLOADS)
-
-
 def admin_pages(role: str, programme) -> list[str]:
     """The admin's index, a change list and a change form of a programme-scoped model."""
     if role in ("manager", "superuser"):
@@ -105,10 +68,6 @@ def admin_pages(role: str, programme) -> list[str]:
     if role == "anonymous":
         return ["/es/admin/login/"]
     return []
-
-
-def in_language(url: str, language: str) -> str:
-    return re.sub(r"^/(es|en)/", f"/{language}/", url)
 
 
 def log_in(page, email: str) -> None:

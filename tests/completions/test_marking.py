@@ -139,7 +139,7 @@ def test_the_page_form_marks_in_the_programmes_zone(client_as, course):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == PAGE
+    assert response["Location"] == f"{PAGE}#participant-{ana.pk}"
     completion = CourseCompletion.objects.get(course=course, user=ana)
     assert completion.completed_at == utc(2021, 11, 6, 5, 30)
     assert (completion.is_late, completion.reason) == (False, "Certificate seen")
