@@ -274,6 +274,9 @@ MATRIX: dict[str, Row] = {
     "attendance:mark": Row(
         lambda p: [f"{PROGRAMME}/sessions/1/attendance/mark/"], MANAGERS_POST, method="post"
     ),
+    "attendance:unmark": Row(
+        lambda p: [f"{PROGRAMME}/sessions/1/attendance/unmark/"], MANAGERS_POST, method="post"
+    ),
     # A report nobody has: managers get 404, everyone else is stopped before.
     "attendance:remove_report": Row(
         lambda p: [f"{PROGRAMME}/sessions/1/attendance/reports/999999/remove/"],
@@ -463,6 +466,11 @@ MATRIX: dict[str, Row] = {
     ),
     "completions:mark": Row(
         lambda p: [f"{PROGRAMME}/courses/migration-trends/mark/"],
+        MANAGERS_POST,
+        method="post",
+    ),
+    "completions:unmark": Row(
+        lambda p: [f"{PROGRAMME}/courses/migration-trends/unmark/"],
         MANAGERS_POST,
         method="post",
     ),

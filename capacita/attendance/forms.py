@@ -97,3 +97,12 @@ class MarkForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class UnmarkForm(forms.Form):
+    """Taking back one person's hand mark, with the reason."""
+
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

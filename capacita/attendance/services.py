@@ -584,6 +584,48 @@ def mark_attendance(session: VirtualSession, user, status: str, reason: str, act
     return record
 
 
+def withdraw_attendance_mark(session: VirtualSession, user, reason: str, actor):
+    """Take back `user`'s hand mark at `session`, with a reason (required): their status is
+    again what the session's reports say, or none while no report is imported. Audited with
+    the status and the reason taken back. Returns the record, or None when none is left.
+    Raises `AttendanceError`."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AttendanceError(_("Give the reason for taking back the hand mark."))
+    with transaction.atomic():
+        session = _lock(session)
+        record = AttendanceRecord.objects.filter(session=session, user=user).first()
+        if record is None or not record.is_corrected:
+            raise AttendanceError(
+                _("The attendance of %(name)s is not marked by hand.")
+                % {"name": user.get_full_name() or user.email}
+            )
+        details = {
+            "session": session.number,
+            "user": user.email,
+            "withdrawn_status": record.status,
+            "withdrawn_reason": record.correction_reason,
+        }
+        has_report = MeetingReport.objects.filter(session=session).exists()
+        if has_report:
+            record.corrected_by, record.corrected_at, record.correction_reason = None, None, ""
+            record.save()
+            _recompute(session, _session_spans(session, [user.pk]), has_report=True, only={user.pk})
+            record.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action=Action.ATTENDANCE_MARK_WITHDRAWN,
+            subject=record,
+            programme=session.programme,
+            reason=reason,
+            details={**details, "status": record.status if has_report else None},
+        )
+        if not has_report:
+            record.delete()
+            return None
+    return record
+
+
 def remove_meeting_report(report: MeetingReport, reason: str, actor) -> None:
     """Take back an imported report (say, read in the wrong time zone, or for the wrong
     session) with a reason (required): its rows are deleted, every record of the session is

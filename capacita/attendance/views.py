@@ -16,7 +16,7 @@ from capacita.posted import NUL_MESSAGE, has_nul, posted_id
 from capacita.programmes.models import Programme
 
 from . import services
-from .forms import SIZE_LIMIT, MarkForm, MatchForm, UploadForm
+from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UploadForm
 from .matching import counted_people
 from .models import AttendanceRecord, MeetingReport
 from .selectors import programme_counts, session_sheet, user_by_pk
@@ -240,6 +240,39 @@ def mark(request, slug, number):
         % {"name": user.get_full_name(), "status": record.get_status_display()},
     )
     return _back(session, f"person-{user.pk}", request.POST)
+
+
+@_guarded
+@require_POST
+def unmark(request, slug, number):
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    form = UnmarkForm(request.POST)
+    user_id = form.cleaned_data["user"] if form.is_valid() else posted_id(request.POST.get("user"))
+    anchor = f"person-{user_id}" if user_id else ""
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for taking back the hand mark."))
+        return _back(session, anchor, request.POST)
+    user = user_by_pk(user_id)
+    if user is None:
+        messages.error(request, _("This person is not in the programme."))
+        return _back(session, posted=request.POST)
+    try:
+        record = services.withdraw_attendance_mark(
+            session, user, form.cleaned_data["reason"], actor=request.user
+        )
+    except services.AttendanceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The hand mark of %(name)s is taken back: %(status)s.")
+            % {
+                "name": user.get_full_name(),
+                "status": record.get_status_display() if record else _("no status yet"),
+            },
+        )
+    return _back(session, anchor, request.POST)
 
 
 @_guarded

@@ -21,10 +21,18 @@ class AuditEvent(models.Model):
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")
         ATTENDANCE_CORRECTED = "attendance.corrected", _("attendance corrected by hand")
         ATTENDANCE_REPORT_REMOVED = "attendance.report_removed", _("meeting report removed")
+        ATTENDANCE_MARK_WITHDRAWN = (
+            "attendance.mark_withdrawn",
+            _("hand mark of attendance taken back"),
+        )
         EVALUATION_SUBMITTED = "evaluation.submitted", _("test answers submitted")
         EVALUATION_IMPORTED = "evaluation.imported", _("test answers imported")
         COMPLETION_IMPORTED = "completion.imported", _("completion report imported")
         COMPLETION_MARKED = "completion.marked", _("course completion marked by hand")
+        COMPLETION_MARK_WITHDRAWN = (
+            "completion.mark_withdrawn",
+            _("hand mark of a completion taken back"),
+        )
         CERTIFICATE_ISSUED = "certificate.issue", _("certificate issued")
         CERTIFICATE_REVOKED = "certificate.revoke", _("certificate revoked")
         CERTIFICATE_REISSUED = "certificate.reissue", _("certificate issued again")

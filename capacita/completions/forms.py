@@ -63,3 +63,12 @@ class MarkForm(forms.Form):
         if data.get("completed") == "no" and data.get("completed_at"):
             self.add_error("completed_at", _("A completion date goes only with “completed”."))
         return data
+
+
+class UnmarkForm(forms.Form):
+    """Taking back one person's hand mark, with the reason."""
+
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -270,6 +270,50 @@ def _take_figure(completion: CourseCompletion, course: Course, row: CompletionRo
     return before is None or before != _snapshot(completion)
 
 
+def withdraw_completion_mark(course: Course, user, reason: str, actor):
+    """Take back `user`'s hand mark of `course`, with a reason (required): the completion is
+    again what the learning site's last report said of them, or none when no report named
+    them. Audited with the record taken back. Returns the completion, or None when none is
+    left. Raises CompletionError."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CompletionError(_("Say why you take back this hand mark."))
+    with transaction.atomic():
+        _lock(course)
+        completion = CourseCompletion.objects.filter(course=course, user=user).first()
+        if completion is None or completion.source != Source.HAND:
+            raise CompletionError(
+                _("The completion of %(name)s is not marked by hand.")
+                % {"name": user.get_full_name() or user.email}
+            )
+        before = {**_snapshot(completion), "reason": completion.reason}
+        from_report = completion.imported_completed is not None
+        if from_report:
+            completion.source = Source.IMPORT
+            completion.completed = completion.imported_completed
+            completion.completed_at = completion.imported_completed_at
+            completion.is_late = is_late(course, completion.completed, completion.completed_at)
+            completion.marked_by, completion.marked_at, completion.reason = None, None, ""
+            completion.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.COMPLETION_MARK_WITHDRAWN,
+            subject=completion,
+            programme=course.programme,
+            reason=reason,
+            details={
+                "course": course.code,
+                "user": user.pk,
+                "before": before,
+                "completed": completion.completed if from_report else None,
+            },
+        )
+        if not from_report:
+            completion.delete()
+            return None
+    return completion
+
+
 def mark_completion(
     course: Course, user, completed: bool, reason: str, actor, completed_at=None
 ) -> CourseCompletion:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("courses/<slug:code>/", views.course, name="course"),
     path("courses/<slug:code>/upload/", views.upload, name="upload"),
     path("courses/<slug:code>/mark/", views.mark, name="mark"),
+    path("courses/<slug:code>/unmark/", views.unmark, name="unmark"),
 ]

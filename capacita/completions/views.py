@@ -15,7 +15,7 @@ from capacita.people_pages import people_page, where_it_was
 from capacita.programmes.models import Course, Programme
 
 from . import services
-from .forms import SIZE_LIMIT, MarkForm, UploadForm
+from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm
 from .moodle import ReportError, moodle_users_csv
 from .selectors import course_counts, course_statuses, last_report, participants
 
@@ -200,5 +200,42 @@ def mark(request, slug, code):
             request,
             _("The completion of %(name)s is marked by hand.")
             % {"name": user.get_full_name() or user.email},
+        )
+    return redirect(where_it_was(url, request.POST, f"participant-{user.pk}"))
+
+
+@_guarded
+@require_POST
+def unmark(request, slug, code):
+    programme = _programme(request, slug)
+    course = _course(programme, code)
+    url = reverse("completions:course", kwargs={"slug": slug, "code": code})
+    form = UnmarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you take back this hand mark."))
+        return redirect(where_it_was(url, request.POST))
+    user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
+    if user is None:
+        raise Http404
+    try:
+        completion = services.withdraw_completion_mark(
+            course, user, form.cleaned_data["reason"], actor=request.user
+        )
+    except services.CompletionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The hand mark of %(name)s is taken back: %(status)s.")
+            % {
+                "name": user.get_full_name() or user.email,
+                "status": (
+                    _("completed")
+                    if completion and completion.completed
+                    else _("not completed")
+                    if completion
+                    else _("in no report yet")
+                ),
+            },
         )
     return redirect(where_it_was(url, request.POST, f"participant-{user.pk}"))
