@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from capacita.progress.exports import sheet_text
+from capacita.progress.exports import sheet_text, text_cell
 
 
 def sheet(workbook, title, header, rows):
@@ -19,11 +19,7 @@ def sheet(workbook, title, header, rows):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([sheet_text(value) if isinstance(value, str) else value for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # A string cell: openpyxl would otherwise write “=…” as a formula.
-                cell.data_type = "s"
+        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in row])
     sheet.freeze_panes = "A2"
     return sheet
 
