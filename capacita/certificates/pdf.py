@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import segno
-from django.conf import settings
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
@@ -59,12 +58,14 @@ DENSITIES = (0, 1, 2)
 
 
 class URLRefused(ValueError):
-    """The certificate asked for a resource outside the fonts and the private media."""
+    """A document asked for a resource other than the fonts or a `data:` URL."""
 
 
 class LocalURLFetcher(URLFetcher):
-    """Serves `data:` URLs and `file://` URLs inside the fonts folder or the private media
-    root; refuses everything else (the network included)."""
+    """Serves `data:` URLs and `file://` URLs inside the fonts folder; refuses everything else:
+    the network, and every other file — the private uploads included (images are given as
+    `data:` URLs read through the storage, `image_url`), so that no document can embed
+    another person's file by its address."""
 
     def __init__(self):
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
@@ -76,8 +77,7 @@ class LocalURLFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(url2pathname(parts.path)).resolve()
-            roots = (FONTS_DIR, Path(settings.PRIVATE_MEDIA_ROOT).resolve())
-            if any(path.is_relative_to(root) for root in roots):
+            if path.is_relative_to(FONTS_DIR):
                 return super().fetch(url, headers)
         raise URLRefused(f"the certificate may not load {url}")
 

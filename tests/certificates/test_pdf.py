@@ -266,16 +266,17 @@ def test_the_fetcher_refuses_to_climb_out_of_the_fonts_folder():
         LocalURLFetcher().fetch(url)
 
 
-def test_the_fetcher_serves_the_fonts_private_media_and_data(settings):
+def test_the_fetcher_serves_the_fonts_and_data_and_no_private_upload(settings):
     fetcher = LocalURLFetcher()
     font = pdf.FONTS_DIR / "LiberationSerif-Regular.ttf"
-    private = settings.PRIVATE_MEDIA_ROOT / "logos" / "x.png"
+    private = settings.PRIVATE_MEDIA_ROOT / "certificates" / "someone-else.pdf"
     private.parent.mkdir(parents=True)
-    private.write_bytes(b"png")
+    private.write_bytes(b"%PDF-")
 
     assert fetcher.fetch(font.as_uri()).read() == font.read_bytes()
-    assert fetcher.fetch(private.as_uri()).read() == b"png"
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    with pytest.raises(URLRefused):
+        fetcher.fetch(private.as_uri())
 
 
 def test_hours_are_the_designs_or_the_sessions_rounded(programme):
