@@ -301,8 +301,9 @@ def _subjects_of(user, *groups_of_records) -> Q:
 
 
 def request_removal(user, programme: Programme | None, message: str = "") -> RemovalRequest:
-    """Record that `user` asks for their personal data to be removed; the programme's
-    managers see it on the personal data page and decide (`anonymise_person`)."""
+    """Record that `user` asks for their personal data to be removed, and tell the
+    programme's managers by e-mail; they see it on the personal data page and decide
+    (`anonymise_person`)."""
     with transaction.atomic():
         request = RemovalRequest.objects.create(
             programme=programme,
@@ -316,7 +317,45 @@ def request_removal(user, programme: Programme | None, message: str = "") -> Rem
             subject=request,
             programme=programme,
         )
+        if programme is not None:
+            _email_managers(
+                programme,
+                "privacy.removal_requested",
+                "removal",
+                {"requester": user.get_full_name() or user.email, "request": request},
+            )
     return request
+
+
+def _email_managers(programme: Programme, kind: str, templates: str, context: dict) -> int:
+    """Queue one e-mail to each active manager of `programme`, in the manager's language,
+    from `privacy/emails/<templates>_subject.txt` and `_body.txt` (which also get the
+    manager as `user`, the programme and the link to its personal data page)."""
+    site = settings.SITE_URL.rstrip("/")
+    managers = (
+        Membership.objects.filter(programme=programme, role=Role.MANAGER, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    count = 0
+    for membership in managers:
+        user = membership.user
+        with translation.override(user.language):
+            link = site + reverse("privacy:overview", kwargs={"slug": programme.slug})
+            context = {**context, "user": user, "programme": programme, "link": link}
+            subject = render_to_string(f"privacy/emails/{templates}_subject.txt", context)
+            body = render_to_string(f"privacy/emails/{templates}_body.txt", context)
+        queue_email(
+            to=user.email,
+            subject=subject,
+            body_text=body,
+            kind=kind,
+            language=user.language,
+            programme=programme,
+            user=user,
+        )
+        count += 1
+    return count
 
 
 # --- Anonymisation ----------------------------------------------------------------------------
@@ -746,41 +785,17 @@ def remind_retention(today=None) -> int:
     per retention date, in the manager's language. Returns the number of e-mails queued."""
     today = today or timezone.localdate()
     count = 0
-    site = settings.SITE_URL.rstrip("/")
     for retention in due_for_anonymisation(today).filter(reminded_at__isnull=True):
         with transaction.atomic():
             retention = Retention.objects.select_for_update().get(pk=retention.pk)
             if retention.reminded_at is not None:
                 continue
-            programme = retention.programme
-            managers = (
-                Membership.objects.filter(
-                    programme=programme, role=Role.MANAGER, user__is_active=True
-                )
-                .select_related("user")
-                .order_by("user_id")
+            count += _email_managers(
+                retention.programme,
+                "privacy.retention",
+                "retention",
+                {"keep_until": retention.keep_until},
             )
-            for membership in managers:
-                user = membership.user
-                with translation.override(user.language):
-                    context = {
-                        "user": user,
-                        "programme": programme,
-                        "keep_until": retention.keep_until,
-                        "link": site + reverse("privacy:overview", kwargs={"slug": programme.slug}),
-                    }
-                    subject = render_to_string("privacy/emails/retention_subject.txt", context)
-                    body = render_to_string("privacy/emails/retention_body.txt", context)
-                queue_email(
-                    to=user.email,
-                    subject=subject,
-                    body_text=body,
-                    kind="privacy.retention",
-                    language=user.language,
-                    programme=programme,
-                    user=user,
-                )
-                count += 1
             retention.reminded_at = timezone.now()
             retention.save(update_fields=["reminded_at"])
     return count
