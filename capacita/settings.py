@@ -310,13 +310,17 @@ PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECOND
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = False
 
-# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one account, or from one address,
-# within LOGIN_COOLOFF_MINUTES, every login of that account or from that address is refused
-# (429) for that long. Unknown accounts are counted like real ones,
+# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address, within LOGIN_COOLOFF_MINUTES, every login of
+# that account or from that address is refused (429) for that long. An address gets more: the
+# counsellors of one employment office come from its one public address, and a few typing
+# mistakes among them must not lock them all out. Unknown accounts are counted like real ones,
 # so the lockout tells nothing about which exist. The address is read as the certificate
 # throttle reads it (TRUSTED_PROXY_COUNT).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_HANDLER = "capacita.accounts.lockout.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
