@@ -176,19 +176,36 @@ def can_work_in_group(user, group) -> bool:
     return user.is_authenticated and group.memberships.filter(user=user).exists()
 
 
+def takes_part_in(user, session) -> bool:
+    """Whether `user` has a part in `session`: facilitating one of its groups, or (through
+    their person in the programme's agenda) facilitating or speaking in one of its items."""
+    from capacita.agenda.models import AgendaParticipant
+    from capacita.groupwork.models import WorkGroup
+
+    if not user.is_authenticated:
+        return False
+    return (
+        WorkGroup.objects.filter(session_work__session=session, facilitator=user).exists()
+        or AgendaParticipant.objects.filter(item__session=session, person__user=user).exists()
+    )
+
+
 def can_see_plenary(user, session_work) -> bool:
-    """Every group's answers side by side: the session's facilitators (any facilitator of
-    the programme) and managers always; the participants once the manager opens it."""
+    """Every group's answers side by side: the managers, and the facilitators who take part
+    in that session, always; the participants once the manager opens it. A facilitator of
+    another session does not read this one's groups."""
     programme = session_work.session.programme
     roles = roles_in(user, programme)
-    if is_manager(user, programme) or Role.FACILITATOR in roles:
+    if is_manager(user, programme):
+        return True
+    if Role.FACILITATOR in roles and takes_part_in(user, session_work.session):
         return True
     return session_work.plenary_open and Role.PARTICIPANT in roles
 
 
 def can_read_group(user, group) -> bool:
-    """A group's page: its members, its facilitator, the facilitators and managers, and —
-    once the plenary is open — every participant of the programme."""
+    """A group's page: its members, its facilitator, the session's facilitators and the
+    managers, and — once the plenary is open — every participant of the programme."""
     if not user.is_authenticated:
         return False
     if group.facilitator_id == user.pk or can_work_in_group(user, group):
