@@ -190,6 +190,38 @@ def takes_part_in(user, session) -> bool:
     )
 
 
+def agenda_items_of(user, programme: Programme):
+    """The agenda items `user` facilitates or speaks in, through their person in the
+    programme (a manager links an account to a name of the agenda)."""
+    from capacita.agenda.models import AgendaItem
+
+    if not user.is_authenticated:
+        return AgendaItem.objects.none()
+    return AgendaItem.objects.filter(
+        session__programme=programme, participants__person__user=user
+    ).distinct()
+
+
+def can_see_own_agenda_items(user, programme: Programme) -> bool:
+    """The page of one's part in the agenda: the programme's facilitators and speakers, and
+    its managers."""
+    return is_manager(user, programme) or Role.FACILITATOR in roles_in(user, programme)
+
+
+def can_add_slides(user, item) -> bool:
+    """Slides for an agenda item: the item's own facilitators and speakers, and the managers."""
+    if is_manager(user, item.session.programme):
+        return True
+    return user.is_authenticated and item.participants.filter(person__user=user).exists()
+
+
+def can_remove_slides(user, slides) -> bool:
+    """Taking slides down: whoever uploaded them, and the managers."""
+    if is_manager(user, slides.item.session.programme):
+        return True
+    return user.is_authenticated and slides.uploaded_by_id == user.pk
+
+
 def can_see_plenary(user, session_work) -> bool:
     """Every group's answers side by side: the managers, and the facilitators who take part
     in that session, always; the participants once the manager opens it. A facilitator of

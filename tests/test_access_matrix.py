@@ -492,6 +492,24 @@ MATRIX: dict[str, Row] = {
     "agenda:slides": Row(
         lambda p: [f"{PROGRAMME}/slides/{demo_slides().pk}/"], REGISTERED_REDIRECT
     ),
+    # One's part in the agenda: the programme's facilitators and speakers, and its managers.
+    "agenda:my_items": Row(
+        lambda p: [f"{PROGRAMME}/my-items/"],
+        answers(403, anonymous=302, facilitator=200, manager=200, superuser=200),
+    ),
+    # Slides for an item: its own people (the demo facilitator has no part in the agenda) and
+    # the managers, whose empty form comes back with its errors.
+    "agenda:add_slides": Row(
+        lambda p: [f"{PROGRAMME}/my-items/{demo_slides().item_id}/slides/"],
+        MANAGERS_ONLY,
+        method="post",
+    ),
+    # Taking slides down: who uploaded them (nobody of the demo) and the managers.
+    "agenda:remove_slides": Row(
+        lambda p: [f"{PROGRAMME}/slides/{demo_slides().pk}/remove/"],
+        MANAGERS_POST,
+        method="post",
+    ),
     # A link made for nobody in particular opens nothing for anyone.
     "files:open": Row(lambda p: ["/es/files/not-a-signed-link/"], answers(403, anonymous=302)),
     "accounts:logout": Row(lambda p: ["/es/accounts/logout/"], answers(302), method="post"),

@@ -1,15 +1,21 @@
 import mimetypes
 from pathlib import PurePosixPath
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from capacita import permissions
 from capacita.programmes.models import Programme
 
-from .models import Slides, VirtualSession
+from . import services
+from .forms import SlidesForm
+from .models import AgendaItem, Slides, VirtualSession
 from .private_links import LinkRefused, private_link, read_link
 
 
@@ -62,3 +68,76 @@ def open_file(request, token):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _items_page(request, programme, failed: tuple[int, SlidesForm] | None = None):
+    """The page of one's part in the agenda, with an upload form per item (`failed`: the
+    item whose form came back with errors, and that form)."""
+    items = (
+        permissions.agenda_items_of(request.user, programme)
+        .select_related("session")
+        .prefetch_related("slides__uploaded_by", "participants__person")
+        .order_by("starts_at")
+    )
+    rows = []
+    for item in items:
+        form = failed[1] if failed and failed[0] == item.pk else None
+        rows.append((item, form or SlidesForm(prefix=f"item-{item.pk}")))
+    return render(
+        request,
+        "agenda/my_items.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "is_manager": permissions.is_manager(request.user, programme),
+        },
+    )
+
+
+@login_required
+def my_items(request, slug):
+    """A facilitator's or speaker's agenda items, each with its slides and an upload form."""
+    programme = get_object_or_404(Programme, slug=slug)
+    if not permissions.can_see_own_agenda_items(request.user, programme):
+        raise PermissionDenied
+    return _items_page(request, programme)
+
+
+@login_required
+@require_POST
+def add_slides(request, slug, item_id):
+    programme = get_object_or_404(Programme, slug=slug)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("session__programme"),
+        pk=item_id,
+        session__programme=programme,
+    )
+    if not permissions.can_add_slides(request.user, item):
+        raise PermissionDenied
+    form = SlidesForm(request.POST, request.FILES, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        return _items_page(request, programme, failed=(item.pk, form))
+    services.add_slides(item, form.cleaned_data["title"], form.cleaned_data["file"], request.user)
+    messages.success(
+        request,
+        _("“%(title)s” is on the programme's page for registered people.")
+        % {"title": form.cleaned_data["title"]},
+    )
+    return redirect(reverse("agenda:my_items", kwargs={"slug": slug}) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def remove_slides(request, slug, pk):
+    programme = get_object_or_404(Programme, slug=slug)
+    slides = get_object_or_404(
+        Slides.objects.select_related("item__session__programme"),
+        pk=pk,
+        item__session__programme=programme,
+    )
+    if not permissions.can_remove_slides(request.user, slides):
+        raise PermissionDenied
+    item_id, title = slides.item_id, slides.title
+    services.remove_slides(slides)
+    messages.success(request, _("“%(title)s” is taken down.") % {"title": title})
+    return redirect(reverse("agenda:my_items", kwargs={"slug": slug}) + f"#item-{item_id}")

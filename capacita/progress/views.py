@@ -69,6 +69,8 @@ def my_progress(request, slug):
             "viewer_zone": zone,
             "zone_error": zone_error,
             "zone_differs": zone.key != programme.time_zone,
+            "takes_part_in_agenda": Role.FACILITATOR
+            in permissions.roles_in(request.user, programme),
             "tests": tests_of(programme, request.user, fresh=fresh) if membership else [],
             "certificate": _valid_certificate(programme, request.user) if membership else None,
             "group_sessions": kept(

@@ -379,6 +379,32 @@ def test_taking_back_a_hand_mark_of_a_course(client_as, participant, users, data
         assert audit_count() == events
 
 
+@FUZZ
+@given(
+    title=text,
+    name=text,
+    content=st.one_of(st.binary(max_size=2000), st.just(b"%PDF-1.4 slides"), st.just(b"")),
+)
+def test_adding_slides_to_an_agenda_item(client_as, programme, title, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from capacita.agenda.models import Slides
+
+    item = programme.sessions.get(number=1).items.order_by("position").first()
+    before = Slides.objects.count()
+    data = {
+        f"item-{item.pk}-title": title,
+        f"item-{item.pk}-file": SimpleUploadedFile(name[:200] or "x", content),
+    }
+    response = post(client_as("manager"), f"/my-items/{item.pk}/slides/", data)
+    if Slides.objects.count() == before:
+        assert response.status_code == 200  # the form again, with its errors
+    else:
+        slides = Slides.objects.latest("pk")
+        assert response.status_code == 302
+        assert slides.title == " ".join(title.split()) and slides.file.read() == content
+
+
 # --- Certificates ----------------------------------------------------------------------------
 
 
