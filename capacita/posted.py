@@ -5,8 +5,8 @@ same for the views that take a reason, a text or an id straight from the request
 
 - `has_nul(request.POST)`: whether any value holds a NUL character, which PostgreSQL cannot
   store in text (the view answers with `NUL_MESSAGE` and saves nothing);
-- `posted_id(value)`: a whole number written in ASCII digits, or None ("²".isdigit() is
-  true, yet int("²") fails).
+- `posted_id(value)`: a whole number written in ASCII digits that could be an id, or None
+  ("²".isdigit() is true, yet int("²") fails).
 """
 
 from __future__ import annotations
@@ -29,7 +29,18 @@ def has_nul(data) -> bool:
     )
 
 
+# The largest id a database column holds (a signed 64-bit integer): 19 digits at most.
+LARGEST_ID = 2**63 - 1
+
+
 def posted_id(value) -> int | None:
-    """`value` as a whole number when it is written in ASCII digits only, else None."""
+    """`value` as a whole number when it is written in ASCII digits only and could be an id
+    (no larger than a database column holds), else None. Thousands of digits would make
+    `int()` refuse (Python's limit on converting long strings), a number beyond 64 bits the
+    database driver."""
     value = value if isinstance(value, str) else ""
-    return int(value) if value.isascii() and value.isdigit() else None
+    digits = value.lstrip("0")
+    if not (value.isascii() and value.isdigit()) or len(digits) > 19:
+        return None
+    number = int(digits or "0")
+    return number if number <= LARGEST_ID else None
