@@ -274,6 +274,9 @@ MATRIX: dict[str, Row] = {
     "attendance:mark": Row(
         lambda p: [f"{PROGRAMME}/sessions/1/attendance/mark/"], MANAGERS_POST, method="post"
     ),
+    "attendance:unmatch": Row(
+        lambda p: [f"{PROGRAMME}/sessions/1/attendance/unmatch/"], MANAGERS_POST, method="post"
+    ),
     "attendance:unmark": Row(
         lambda p: [f"{PROGRAMME}/sessions/1/attendance/unmark/"], MANAGERS_POST, method="post"
     ),

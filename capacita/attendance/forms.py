@@ -106,3 +106,12 @@ class UnmarkForm(forms.Form):
     reason = forms.CharField(
         label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class UnmatchForm(forms.Form):
+    """Taking back a match made by hand, with the reason."""
+
+    match = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from capacita.programmes.models import Membership, Role
 
 from .matching import COUNTED_ROLES
-from .models import AttendanceRecord, JoinInterval, MeetingReport
+from .models import AttendanceRecord, JoinInterval, MeetingReport, NameMatch
 from .services import scheduled_seconds, unmatched_groups
 
 ROLE_ORDER = {Role.PARTICIPANT: 0, Role.OBSERVER: 1, Role.FACILITATOR: 2}
@@ -68,6 +68,23 @@ def person_choices(lines: list[PersonLine]) -> list[tuple[int, str]]:
     return [(line.user.pk, f"{line.user.get_full_name()} <{line.user.email}>") for line in counted]
 
 
+def hand_matches(session) -> list[NameMatch]:
+    """The programme's matches made by hand that give rows of `session` to someone."""
+    given = set(
+        JoinInterval.objects.filter(session=session, user__isnull=False)
+        .values_list("name", "email", "user_id")
+        .distinct()
+    )
+    matches = NameMatch.objects.filter(programme_id=session.programme_id).select_related(
+        "user", "created_by"
+    )
+    return [
+        match
+        for match in matches.order_by("meeting_name", "meeting_email")
+        if (match.meeting_name, match.meeting_email, match.user_id) in given
+    ]
+
+
 def session_reports(session):
     return MeetingReport.objects.filter(session=session).select_related("uploaded_by")
 
@@ -77,6 +94,7 @@ class SessionSheet:
     session: object
     people: list[PersonLine]
     unmatched: list
+    matched_by_hand: list
     reports: list
     choices: list[tuple[int, str]]
 
@@ -115,6 +133,7 @@ def session_sheet(session) -> SessionSheet:
         session=session,
         people=people,
         unmatched=unmatched_groups(session),
+        matched_by_hand=hand_matches(session),
         reports=list(session_reports(session)),
         choices=person_choices(people),
     )

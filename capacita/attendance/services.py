@@ -537,6 +537,56 @@ def match_rows(
     return record
 
 
+def forget_match(match: NameMatch, reason: str, actor) -> int:
+    """Take back a match made by hand, with a reason (required): the rows showing its name
+    and e-mail go back to nobody in every session of the programme, the person's records are
+    worked out again without them, and later reports no longer give those rows to the
+    person. Audited with the sessions changed. Returns the number of rows given back.
+    Raises `AttendanceError`."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AttendanceError(_("Give the reason for taking back the match."))
+    programme, user = match.programme, match.user
+    with transaction.atomic():
+        sessions = list(programme.sessions.order_by("number"))
+        for session in sessions:
+            _lock(session)
+        rows = JoinInterval.objects.filter(
+            session__programme=programme,
+            user=user,
+            name=match.meeting_name,
+            email=match.meeting_email,
+        )
+        changed = sorted(set(rows.values_list("session_id", flat=True)))
+        count = sum(rows.values_list("row_count", flat=True))
+        rows.update(user=None)
+        audit_record(
+            actor=actor,
+            action=Action.ATTENDANCE_UNMATCHED,
+            subject=match,
+            programme=programme,
+            reason=reason,
+            details={
+                "user": user.email,
+                "meeting_name": match.meeting_name,
+                "meeting_email": match.meeting_email,
+                "rows": count,
+                "sessions": [s.number for s in sessions if s.pk in changed],
+            },
+        )
+        match.delete()
+        for session in sessions:
+            if session.pk in changed:
+                has_report = MeetingReport.objects.filter(session=session).exists()
+                _recompute(
+                    session,
+                    _session_spans(session, [user.pk]),
+                    has_report=has_report,
+                    only={user.pk},
+                )
+    return count
+
+
 def mark_attendance(session: VirtualSession, user, status: str, reason: str, actor):
     """Set `user`'s attendance at `session` by hand (present, absent or excused) with a
     reason (required). The record keeps the imported figure beside the correction, later

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<int:number>/attendance/match/", views.match, name="match"),
     path("sessions/<int:number>/attendance/mark/", views.mark, name="mark"),
     path("sessions/<int:number>/attendance/unmark/", views.unmark, name="unmark"),
+    path("sessions/<int:number>/attendance/unmatch/", views.unmatch, name="unmatch"),
     path(
         "sessions/<int:number>/attendance/reports/<int:report_id>/remove/",
         views.remove_report,

@@ -16,9 +16,9 @@ from capacita.posted import NUL_MESSAGE, has_nul, posted_id
 from capacita.programmes.models import Programme
 
 from . import services
-from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UploadForm
+from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UnmatchForm, UploadForm
 from .matching import counted_people
-from .models import AttendanceRecord, MeetingReport
+from .models import AttendanceRecord, MeetingReport, NameMatch
 from .selectors import programme_counts, session_sheet, user_by_pk
 from .zoom import ReportError
 
@@ -273,6 +273,33 @@ def unmark(request, slug, number):
             },
         )
     return _back(session, anchor, request.POST)
+
+
+@_guarded
+@require_POST
+def unmatch(request, slug, number):
+    programme = _programme(request, slug)
+    session = _session(programme, number)
+    form = UnmatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for taking back the match."))
+        return _back(session, "matched-title")
+    match = get_object_or_404(NameMatch, pk=form.cleaned_data["match"], programme=programme)
+    try:
+        rows = services.forget_match(match, form.cleaned_data["reason"], actor=request.user)
+    except services.AttendanceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The match of “%(name)s” is taken back: %(rows)s row matches nobody again.",
+                "The match of “%(name)s” is taken back: %(rows)s rows match nobody again.",
+                rows,
+            )
+            % {"name": match.meeting_name or match.meeting_email, "rows": rows},
+        )
+    return _back(session, "unmatched-title")
 
 
 @_guarded

@@ -21,6 +21,7 @@ class AuditEvent(models.Model):
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")
         ATTENDANCE_CORRECTED = "attendance.corrected", _("attendance corrected by hand")
         ATTENDANCE_REPORT_REMOVED = "attendance.report_removed", _("meeting report removed")
+        ATTENDANCE_UNMATCHED = "attendance.unmatched", _("meeting rows' match taken back")
         ATTENDANCE_MARK_WITHDRAWN = (
             "attendance.mark_withdrawn",
             _("hand mark of attendance taken back"),

@@ -108,7 +108,7 @@ def test_the_page_offers_it_on_rows_marked_by_hand_and_comes_back_to_the_page(
     client = client_as("manager")
     found = client.get(PAGE, {"search": participant.email}).content.decode()
     assert found.count(f'action="{PAGE}unmark/"') == 1
-    assert f'id="unmark-reason-{participant.pk}"' in found
+    assert f'id="take-back-user-{participant.pk}"' in found
     assert client.get(PAGE).content.decode().count(f'action="{PAGE}unmark/"') <= 1
 
     refused = client.post(

@@ -91,7 +91,7 @@ def test_the_page_offers_it_on_rows_marked_by_hand_and_comes_back(client_as, cou
     client = client_as("manager")
     page = client.get(PAGE).content.decode()
     assert page.count(f'action="{PAGE}unmark/"') == 1
-    assert f'id="unmark-reason-{ana.pk}"' in page
+    assert f'id="take-back-user-{ana.pk}"' in page
 
     taken_back = client.post(
         f"{PAGE}unmark/", {"user": ana.pk, "reason": "Forged.", "search": "ana"}, follow=True

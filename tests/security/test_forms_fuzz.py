@@ -298,6 +298,28 @@ def test_matching_meeting_rows_to_a_person(client_as, participant, data):
 
 
 @FUZZ
+@given(data=fields(match=st.one_of(st.just("match"), number), reason=text))
+def test_taking_back_a_match_made_by_hand(client_as, programme, participant, data):
+    from capacita.attendance.models import NameMatch
+
+    match = NameMatch.objects.filter(programme=programme).first()
+    if match is None:
+        match = NameMatch.objects.create(
+            programme=programme, meeting_name="Invitada", meeting_email="", user=participant
+        )
+    if data.get("match") == "match":
+        data["match"] = str(match.pk)
+    events = audit_count()
+    response = post(client_as("manager"), "/sessions/1/attendance/unmatch/", data)
+    assert response.status_code in (302, 404)
+    if NameMatch.objects.filter(pk=match.pk).exists():
+        assert audit_count() == events
+    else:
+        event = AuditEvent.objects.latest("pk")
+        assert (audit_count(), event.reason) == (events + 1, data["reason"].strip())
+
+
+@FUZZ
 @given(reason=st.one_of(text, st.none()))
 def test_removing_a_meeting_report(client_as, programme, users, reason):
     client = client_as("manager")
