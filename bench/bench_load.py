@@ -275,6 +275,13 @@ def main() -> int:
             f"{page['p99']:>8.1f}{errors:>8}{healthz['rps']:>15.0f}{share:>7.2f}  {verdict}"
         )
         figures.append({"page": name, "path": path, "bytes": size, "healthz": healthz, **page})
+    # The personal pages against the least a personal page does (session and account read),
+    # the ratio bench/RESULTS.md proposes in place of the share of /healthz.
+    reference = next((page for name, *_, page in results if name in REFERENCES), None)
+    if reference:
+        for name, _path, _size, _healthz, page in results:
+            if name in HALF_OF_HEALTHZ and name != "public agenda page":
+                print(f"{name} against the reference page: {page['rps'] / reference['rps']:.2f}")
     if args.json:
         args.json.write_text(
             json.dumps(
