@@ -9,7 +9,6 @@ lands on the same row (`where_it_was`). The summaries above the lists still coun
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -18,16 +17,11 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 
 from capacita.posted import posted_id
+from capacita.typed_text import folded
 
 T = TypeVar("T")
 PER_PAGE = 100
 SEARCH_LENGTH = 100
-
-
-def folded(text: str) -> str:
-    """`text` without case or accents: "José" and "JOSE" are found by "jose"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def search_of(params) -> str:

@@ -9,6 +9,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from capacita.typed_text import without_accents
+
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 
@@ -79,8 +81,7 @@ def parse_moodle_date(text: str, order: str = "dmy") -> dt.datetime:
     noviembre de 2021, 10:22`). Two-digit years are of this century. Raises DateError.
     """
     original = clean_text(text)
-    lowered = unicodedata.normalize("NFKD", original)
-    lowered = "".join(char for char in lowered if not unicodedata.combining(char)).lower()
+    lowered = without_accents(original).lower()
     lowered = re.sub(r"\b([ap])\.?\s*m\.?(?![a-z])", r"\1m", lowered)
     if ISO.match(lowered):
         try:

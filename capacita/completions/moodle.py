@@ -28,13 +28,13 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 import zoneinfo
 from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
 from capacita import uploads
+from capacita.typed_text import folded, without_accents
 
 from .dates import DATE_ORDERS, DateError, clean_text, parse_moodle_date
 from .selectors import participants
@@ -71,8 +71,7 @@ def without_formula(value: str) -> str:
 
 
 def _sort_key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    return folded(text or "")
 
 
 def moodle_users_csv(programme) -> bytes:
@@ -160,8 +159,7 @@ class CompletionRows:
 def _normalise(text: str) -> str:
     """No accents, lower case, single spaces, no little words: "Dirección de correo" →
     "direccion correo"."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = without_accents(text or "").lower()
     words = re.sub(r"[\W_]+", " ", text).split()
     return " ".join(word for word in words if word not in LITTLE_WORDS)
 

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from capacita import uploads
+from capacita.typed_text import without_accents
 
 FIELDS = (
     "first_name",
@@ -162,8 +163,7 @@ FILLER_WORDS = frozenset(
 
 def normalise_header(text: str) -> str:
     """No accents, lower case, words separated by single spaces: "Cargo/Puesto" → "cargo puesto"."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = without_accents(text)
     return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
 
 

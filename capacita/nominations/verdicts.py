@@ -8,7 +8,6 @@ exactly so) or refused (with every reason). It saves nothing.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,6 +16,8 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from capacita.typed_text import without_accents
 
 from .models import Gender, Nomination
 
@@ -46,8 +47,7 @@ def field_label(name: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower case, no accents, single spaces: how free-text values are compared."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = without_accents(text or "")
     # Punctuation separates words: “Otro: analista” compares as “otro analista”.
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
