@@ -47,7 +47,8 @@ BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 bench: install
 	@status=0; \
 	for script in bench/bench_zoom_import.py bench/bench_certificates.py \
-	  bench/bench_nominations_import.py bench/bench_page_weight.py bench/bench_queries.py; do \
+	  bench/bench_nominations_import.py bench/bench_page_weight.py bench/bench_queries.py \
+	  bench/bench_pdf_worst_case.py; do \
 	  echo "== $$script"; $(BIN)/python $$script || status=1; done; \
 	echo "== bench/bench_nominations_import.py on PostgreSQL"; \
 	$(BIN)/python bench/bench_nominations_import.py --database-url $(BENCH_POSTGRES) || status=1; \

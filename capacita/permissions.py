@@ -114,6 +114,30 @@ def can_manage_people(user, programme: Programme) -> bool:
     return is_manager(user, programme)
 
 
+def can_give_role_to(actor, account) -> bool:
+    """Whether `actor` may give `account` a role in a programme (naming a focal point,
+    registering an observer, accepting a nomination, adding a membership).
+
+    A role brings its e-mail and a say over what the account sees, so a manager may not
+    reach beyond their own programmes with it: not to an administrator's account (superuser
+    or staff without a programme), nor to the manager of a programme they do not manage.
+    Superusers, and commands run without an actor, may."""
+    if actor is None or actor.is_superuser:
+        return True
+    if account is None or account.pk is None:
+        return True
+    if account.is_superuser:
+        return False
+    managed_by_account = set(
+        Membership.objects.filter(user=account, role=Role.MANAGER).values_list(
+            "programme_id", flat=True
+        )
+    )
+    if account.is_staff and not managed_by_account:
+        return False
+    return managed_by_account <= set(managed_programmes(actor).values_list("pk", flat=True))
+
+
 def can_manage_attendance(user, programme: Programme) -> bool:
     """Importing meeting and completion reports, matching rows, correcting by hand."""
     return is_manager(user, programme)
@@ -233,6 +257,17 @@ def can_see_plenary(user, session_work) -> bool:
     if Role.FACILITATOR in roles and takes_part_in(user, session_work.session):
         return True
     return session_work.plenary_open and Role.PARTICIPANT in roles
+
+
+def can_see_session_plenary(user, session) -> bool:
+    """`can_see_plenary` for a virtual session: false for one that works in no groups."""
+    from capacita.groupwork.models import SessionWork
+
+    session_work = SessionWork.objects.filter(session=session).first()
+    if session_work is None:
+        return False
+    session_work.session = session
+    return can_see_plenary(user, session_work)
 
 
 def can_read_group(user, group) -> bool:

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every response to a signed-in person: Cache-Control: private, no-store.
+    "capacita.private_responses.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -148,6 +150,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# One way of writing dates per language ("Tuesday 26 October 2021, 15:00"): capacita/formats.
+FORMAT_MODULE_PATH = ["capacita.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -288,9 +292,11 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"
 # The address e-mails link to (invitations, reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-# Certificate verification: this many look-ups of unknown codes from one address within the
-# window get 429 until the window has passed. Behind a reverse proxy, the number of proxies
-# that append to X-Forwarded-For (0: use the connection's address).
+# Certificate verification: after this many look-ups of unknown codes from one address within
+# the window, its next unknown codes get 429 (with Retry-After) until the oldest leaves the
+# window; a code that exists is always verified, so an office behind one address is never
+# kept from checking a real certificate. Behind a reverse proxy, the number of proxies that
+# append to X-Forwarded-For (0: use the connection's address).
 VERIFY_FAILURE_LIMIT = int(os.environ.get("VERIFY_FAILURE_LIMIT", "20"))
 VERIFY_FAILURE_WINDOW_SECONDS = int(os.environ.get("VERIFY_FAILURE_WINDOW_SECONDS", "600"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -310,19 +316,23 @@ PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECOND
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = False
 
-# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one account, or
-# LOGIN_ADDRESS_FAILURE_LIMIT from one address, within LOGIN_COOLOFF_MINUTES, every login of
-# that account or from that address is refused (429) for that long. An address gets more: the
-# counsellors of one employment office come from its one public address, and a few typing
-# mistakes among them must not lock them all out. Unknown accounts are counted like real ones,
-# so the lockout tells nothing about which exist. The address is read as the certificate
-# throttle reads it (TRUSTED_PROXY_COUNT).
+# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one account from one address,
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address, or LOGIN_ACCOUNT_FAILURE_LIMIT for one account
+# from anywhere, within LOGIN_COOLOFF_MINUTES, the logins of that account from that address,
+# from that address, or of that account are refused (429) for that long. The account alone
+# gets far more: anyone who knows a manager's address can fail with it, and must not keep the
+# manager out by doing so. An address gets more than the pair: the counsellors of one
+# employment office come from its one public address, and a few typing mistakes among them
+# must not lock them all out. Unknown accounts are counted like real ones, so the lockout
+# tells nothing about which exist. The address is read as the certificate throttle reads it
+# (TRUSTED_PROXY_COUNT).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "100"))
 AXES_HANDLER = "capacita.accounts.lockout.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "capacita.accounts.lockout.attempted_login"
 AXES_CLIENT_IP_CALLABLE = "capacita.accounts.lockout.client_address"

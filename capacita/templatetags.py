@@ -7,6 +7,9 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext
 
+from capacita import admin_scoping, formats, permissions, zones
+from capacita.agenda import timezones
+
 register = template.Library()
 
 
@@ -75,3 +78,63 @@ def lang_of(obj, field: str) -> str:
         if other != active and getattr(obj, f"{field}_{other}", ""):
             return format_html(' lang="{}"', other)
     return ""
+
+
+# Dates, times and zones, written one way everywhere (capacita/formats, capacita/zones). The
+# date filters take the value as Django's `date` filter does (in the zone of
+# `{% timezone %}` or `|timezone:`, else the active one), or in the zone given as argument:
+# `{{ session.starts_at|when:programme.zone }}`.
+
+
+@register.filter(expects_localtime=True)
+def when(value, zone=None) -> str:
+    """ "Tuesday 26 October 2021, 15:00"; a date: "Tuesday 26 October 2021"."""
+    return formats.when(value, zone, convert=bool(zone))
+
+
+@register.filter(expects_localtime=True)
+def day(value, zone=None) -> str:
+    """ "Tuesday 26 October 2021", also of a moment."""
+    return formats.day(value, zone, convert=bool(zone))
+
+
+@register.filter(expects_localtime=True)
+def clock(value, zone=None) -> str:
+    """ "15:00"."""
+    return formats.clock(value, zone, convert=bool(zone))
+
+
+@register.filter
+def zone_name(zone) -> str:
+    """A zone (or its key) as people say it: "Mexico City Time", "hora de Ciudad de México"."""
+    return zones.zone_name(zone)
+
+
+@register.simple_tag(takes_context=True)
+def reader_zone(context, programme):
+    """`{% reader_zone programme as zone %}`: the zone this page shows times in, as the
+    programme's other pages choose it (the address's `?tz=`, the person's, the programme's)."""
+    return timezones.reader_zone(context["request"], programme)
+
+
+@register.simple_tag
+def time_labels(viewer_zone, programme):
+    """`{% time_labels viewer_zone programme as labels %}`: what the agenda's two times are
+    called (`labels.viewer`, `labels.programme`, `labels.differ`)."""
+    return timezones.time_labels(viewer_zone, programme.zone)
+
+
+@register.simple_tag(takes_context=True)
+def allowed(context, decision: str, *args) -> bool:
+    """What `capacita.permissions` decides for the page's reader, for a template to ask before
+    it offers a link: `{% allowed "can_see_board" programme as may_see_board %}` is
+    `permissions.can_see_board(request.user, programme)`."""
+    if not decision.startswith(("can_", "is_")) or not hasattr(permissions, decision):
+        raise template.TemplateSyntaxError(f"no permission named {decision!r}")
+    return getattr(permissions, decision)(context["request"].user, *args)
+
+
+@register.simple_tag
+def admin_zone_label() -> str:
+    """The zone the administration site's date-time inputs are read in, named."""
+    return admin_scoping.admin_zone_label()

@@ -34,4 +34,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "capacita.views.bad_request"
+handler403 = "capacita.views.permission_denied"
+handler404 = "capacita.views.page_not_found"
 handler500 = "capacita.views.server_error"

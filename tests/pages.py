@@ -48,3 +48,21 @@ def is_download(url: str) -> bool:
 
 def in_language(url: str, language: str) -> str:
     return re.sub(r"^/(es|en)/", f"/{language}/", url)
+
+
+def rendered_pages(client, urls, language: str):
+    """(address, HTML) of each HTML page of `urls` in `language`, each once, checked to
+    answer 200 in that language."""
+    seen = set()
+    for url in urls:
+        url = in_language(url, language)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert f'<html lang="{language}"' in html, url
+        yield url, html

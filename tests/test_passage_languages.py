@@ -24,7 +24,7 @@ from django.apps import apps
 from capacita.bilingual import LANGUAGE_CODES, BilingualMixin
 
 from .conftest import ROLES
-from .pages import in_language, matrix_pages
+from .pages import matrix_pages, rendered_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -129,18 +129,8 @@ def test_a_text_written_in_one_language_only_says_so_on_every_page(
     written_in = "en" if language == "es" else "es"
     written = write_optional_texts_in(written_in)
     client = client_as(None if role == "anonymous" else role)
-    report, seen = [], set()
-    for url in matrix_pages(role, programme):
-        url = in_language(url, language)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
-        assert response.status_code == 200, url
-        html = response.content.decode()
-        assert f'<html lang="{language}"' in html, url
+    report = []
+    for url, html in rendered_pages(client, matrix_pages(role, programme), language):
         for text in undeclared(html, written, written_in):
             report.append(f"{url}: {text[:90]!r}")
     assert report == [], f"texts in {written_in} not declared so:\n" + "\n".join(report)

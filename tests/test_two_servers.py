@@ -28,7 +28,7 @@ from .servers import (
 )
 
 PROGRAMME = "/en/programmes/crm-2021"
-EMAIL = "participant.mx@example.org"
+EMAIL = "participant.do@example.org"  # English: lands on /en/ pages
 PASSWORD = "two servers, one session"
 
 pytestmark = pytest.mark.usefixtures("transactional_db")

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "capacita.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # The makers of the one-time links the e-mail worker puts into what it sends.
+        from . import invitations, password_reset  # noqa: F401

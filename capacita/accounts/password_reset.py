@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
+from capacita.emails.links import MARK, link_maker
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
 from capacita.throttles import AddressThrottle
 
-from .invitations import one_time_url
+from .invitations import login_url, one_time_url
 from .models import PasswordResetRequest
 from .tokens import reset_token_generator
 
 KIND = "password_reset"
+RESET_LINK = "password_reset"
 
 
 # Requests for a link from one address within the window (more get 429).
@@ -32,8 +33,10 @@ is_throttled = link_requests.is_throttled
 note_request = link_requests.note
 
 
+@link_maker(RESET_LINK)
 def reset_url(user) -> str:
-    """The "forgot your password" link: its own, shorter-lived token."""
+    """The "forgot your password" link: its own, shorter-lived token, made when the e-mail
+    is sent (so its hour runs from then)."""
     return one_time_url(user, "accounts:password_reset_confirm", reset_token_generator)
 
 
@@ -57,8 +60,8 @@ def send_password_reset(user):
     with translation.override(user.language):
         context = {
             "user": user,
-            "link": reset_url(user),
-            "login_url": settings.SITE_URL.rstrip("/") + reverse("accounts:login"),
+            "link": MARK,
+            "login_url": login_url(user),
             "valid_minutes": valid_minutes(),
         }
         subject = render_to_string("accounts/emails/password_reset_subject.txt", context)
@@ -70,4 +73,5 @@ def send_password_reset(user):
         kind=KIND,
         language=user.language,
         user=user,
+        link_kind=RESET_LINK,
     )

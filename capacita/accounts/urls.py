@@ -2,15 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .login import LoginView
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

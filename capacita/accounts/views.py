@@ -18,6 +18,15 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
+    def get_user(self, uidb64):
+        # Only an account that has never had a password chooses its first one here; any
+        # other change of password goes through "forgot your password?", to its owner's
+        # mailbox, whatever link an invitation may have carried.
+        user = super().get_user(uidb64)
+        if user is not None and user.has_usable_password():
+            return None
+        return user
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(

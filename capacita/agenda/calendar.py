@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from capacita.formats import clock
+from capacita.zones import zone_name
+
 from .selectors import sessions_with_agenda
 
 
@@ -22,12 +25,11 @@ def _person_line(part) -> str:
 
 def session_description(session, zone) -> str:
     """The session's agenda as plain text lines, times in the programme's zone."""
-    lines = [_("Agenda (times in %(zone)s):") % {"zone": zone.key}, ""]
+    lines = [_("Agenda (times in %(zone)s):") % {"zone": zone_name(zone)}, ""]
     for item in session.items.all():
-        start = item.starts_at.astimezone(zone).strftime("%H:%M")
-        when = start
+        when = clock(item.starts_at, zone)
         if item.ends_at:
-            when = f"{start}–{item.ends_at.astimezone(zone).strftime('%H:%M')}"
+            when = f"{when}–{clock(item.ends_at, zone)}"
         title = item.title
         if item.to_be_confirmed:
             title = _("%(title)s [to be confirmed]") % {"title": title}

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capacita import uploads
+from capacita.agenda.timezones import zone_choices
+from capacita.text_limits import REASON, TypedText
 from capacita.zones import validate_time_zone
 
 from .models import AttendanceRecord
@@ -9,26 +11,6 @@ from .models import AttendanceRecord
 # Zoom's participants report for a 1,000-person meeting with many reconnections is a few
 # MB; 100,000 rows are about 10 MB: see uploads.DEFAULT_LIMITS.
 SIZE_LIMIT = "UPLOAD_MAX_ZOOM_REPORT_BYTES"
-
-
-def zone_choices(programme) -> list[tuple[str, str]]:
-    """The programme's zone first, then its member countries' zones, each once, labelled
-    with the countries that use it."""
-    countries: dict[str, list[str]] = {}
-    for member in programme.member_countries.select_related("country"):
-        countries.setdefault(member.country.time_zone, []).append(str(member.country.name))
-    zones = [programme.time_zone, *sorted(zone for zone in countries if zone)]
-    choices = []
-    for zone in dict.fromkeys(zones):
-        names = ", ".join(sorted(countries.get(zone, [])))
-        if zone == programme.time_zone:
-            label = _("%(zone)s (the programme's zone)") % {"zone": zone}
-            if names:
-                label = f"{label} — {names}"
-        else:
-            label = f"{zone} — {names}" if names else zone
-        choices.append((zone, label))
-    return choices
 
 
 class UploadForm(forms.Form):
@@ -94,8 +76,8 @@ class MarkForm(forms.Form):
 
     user = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status"), choices=AttendanceRecord.Status.choices)
-    reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TypedText(
+        label=_("Reason"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -103,8 +85,8 @@ class UnmarkForm(forms.Form):
     """Taking back one person's hand mark, with the reason."""
 
     user = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TypedText(
+        label=_("Why take it back?"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -112,6 +94,6 @@ class UnmatchForm(forms.Form):
     """Taking back a match made by hand, with the reason."""
 
     match = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TypedText(
+        label=_("Why take it back?"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.agenda.models import VirtualSession
 from capacita.programmes.models import Programme
+from capacita.text_limits import text_field
 
 
 class MeetingReport(models.Model):
@@ -146,7 +148,7 @@ class AttendanceRecord(models.Model):
         related_name="+",
     )
     corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    correction_reason = text_field(_("reason for the correction"), limits.REASON, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

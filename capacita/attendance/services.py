@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record
+from capacita.audit.services import audit_record, reason_refusal
 from capacita.programmes.models import Membership, Role
 from capacita.zones import zone_or_none
 
@@ -546,6 +546,9 @@ def forget_match(match: NameMatch, reason: str, actor) -> int:
     reason = (reason or "").strip()
     if not reason:
         raise AttendanceError(_("Give the reason for taking back the match."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise AttendanceError(problem)
     programme, user = match.programme, match.user
     with transaction.atomic():
         sessions = list(programme.sessions.order_by("number"))
@@ -595,6 +598,9 @@ def mark_attendance(session: VirtualSession, user, status: str, reason: str, act
     reason = (reason or "").strip()
     if not reason:
         raise AttendanceError(_("Give the reason for marking attendance by hand."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise AttendanceError(problem)
     if status not in Status.values:
         raise AttendanceError(_("Choose present, absent or excused."))
     _check_counted(session, user)
@@ -642,6 +648,9 @@ def withdraw_attendance_mark(session: VirtualSession, user, reason: str, actor):
     reason = (reason or "").strip()
     if not reason:
         raise AttendanceError(_("Give the reason for taking back the hand mark."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise AttendanceError(problem)
     with transaction.atomic():
         session = _lock(session)
         record = AttendanceRecord.objects.filter(session=session, user=user).first()
@@ -685,6 +694,9 @@ def remove_meeting_report(report: MeetingReport, reason: str, actor) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise AttendanceError(_("Give the reason for removing the report."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise AttendanceError(problem)
     with transaction.atomic():
         session = _lock(report.session)
         audit_record(

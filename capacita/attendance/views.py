@@ -14,6 +14,8 @@ from capacita.agenda.models import VirtualSession
 from capacita.people_pages import people_page, where_it_was
 from capacita.posted import NUL_MESSAGE, has_nul, posted_id
 from capacita.programmes.models import Programme
+from capacita.text_limits import typed_refusal
+from capacita.zones import zone_name
 
 from . import services
 from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UnmatchForm, UploadForm
@@ -136,7 +138,7 @@ def upload(request, slug, number):
                 "This report was already imported for this session (as “%(file)s”, times in "
                 "%(zone)s): nothing changed."
             )
-            % {"file": outcome.report.filename, "zone": outcome.report.time_zone},
+            % {"file": outcome.report.filename, "zone": zone_name(outcome.report.time_zone)},
         )
         return _back(session)
     messages.success(
@@ -213,7 +215,10 @@ def mark(request, slug, number):
     session = _session(programme, number)
     form = MarkForm(request.POST)
     if not form.is_valid():
-        if "reason" in form.errors:
+        problem = typed_refusal(form, "reason", _("The reason"))
+        if problem:
+            messages.error(request, problem)
+        elif "reason" in form.errors:
             messages.error(request, _("Give the reason for marking attendance by hand."))
         else:
             messages.error(request, _("Choose present, absent or excused."))
@@ -251,7 +256,8 @@ def unmark(request, slug, number):
     user_id = form.cleaned_data["user"] if form.is_valid() else posted_id(request.POST.get("user"))
     anchor = f"person-{user_id}" if user_id else ""
     if not form.is_valid():
-        messages.error(request, _("Give the reason for taking back the hand mark."))
+        problem = typed_refusal(form, "reason", _("The reason"))
+        messages.error(request, problem or _("Give the reason for taking back the hand mark."))
         return _back(session, anchor, request.POST)
     user = user_by_pk(user_id)
     if user is None:
@@ -282,7 +288,8 @@ def unmatch(request, slug, number):
     session = _session(programme, number)
     form = UnmatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the reason for taking back the match."))
+        problem = typed_refusal(form, "reason", _("The reason"))
+        messages.error(request, problem or _("Give the reason for taking back the match."))
         return _back(session, "matched-title")
     match = get_object_or_404(NameMatch, pk=form.cleaned_data["match"], programme=programme)
     try:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from capacita.progress.exports import safe_text, text_workbook
+from capacita.sheets import csv_file, text_workbook
 
 from .selectors import persons_concerned
 
@@ -61,13 +59,7 @@ def audit_lines(programme, events):
 
 
 def audit_csv(programme, events) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(audit_header(programme))
-    for line in audit_lines(programme, events):
-        writer.writerow([safe_text(value) for value in line])
-    # A BOM lets spreadsheet programs read the accents right.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_file(audit_header(programme), audit_lines(programme, events))
 
 
 def audit_xlsx(programme, events) -> bytes:

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
+from capacita.text_limits import text_field
+
 
 class AuditEvent(models.Model):
     """A decision on a person or a record: who took it, when, and why. Never edited."""
@@ -58,7 +61,7 @@ class AuditEvent(models.Model):
     )
     subject_type = models.CharField(_("record type"), max_length=40)
     subject_id = models.CharField(_("record"), max_length=40)
-    reason = models.TextField(_("why"), blank=True)
+    reason = text_field(_("why"), limits.REASON, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:

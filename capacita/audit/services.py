@@ -1,8 +1,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext as _
+
+from capacita.text_limits import refusal
 
 from .models import AuditEvent
+
+
+def reason_refusal(reason: str) -> str | None:
+    """Why `reason`, given for a decision on a person, cannot be recorded (it is over its
+    limit), or None. The services that take a reason ask before they change anything."""
+    return refusal(AuditEvent, "reason", reason, what=_("The reason"))
 
 
 def audit_record(

@@ -5,9 +5,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Programme
 from capacita.storage import private_storage
+from capacita.text_limits import text_field
 from capacita.uploads import FileCheck, SafeUploadTo
 
 from . import codes
@@ -32,8 +34,9 @@ class CertificateDesign(BilingualMixin):
     title_en = models.CharField(
         _("title (English)"), max_length=200, default="Certificate of achievement"
     )
-    body_es = models.TextField(
+    body_es = text_field(
         _("text (Spanish)"),
+        limits.CERTIFICATE_TEXT,
         default=(
             "por haber completado satisfactoriamente todas las actividades del {programme}, "
             "realizado en modalidad virtual {dates}, con una duración de {hours} horas."
@@ -43,8 +46,9 @@ class CertificateDesign(BilingualMixin):
             "replaced by the programme's title, dates and hours."
         ),
     )
-    body_en = models.TextField(
+    body_en = text_field(
         _("text (English)"),
+        limits.CERTIFICATE_TEXT,
         default=(
             "for satisfactorily completing every activity of the {programme}, held online "
             "{dates}, {hours} hours in all."
@@ -114,7 +118,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
     )
     code = models.CharField(_("verification code"), max_length=codes.LENGTH, unique=True)
-    holder_name = models.CharField(_("name on the certificate"), max_length=300)
+    holder_name = models.CharField(_("name on the certificate"), max_length=limits.HOLDER_NAME)
     language = models.CharField(_("language"), max_length=4)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.VALID
@@ -129,9 +133,9 @@ class Certificate(models.Model):
         verbose_name=_("issued by"),
     )
     by_hand = models.BooleanField(_("issued by hand"), default=False)
-    reason = models.TextField(_("reason for issuing by hand"), blank=True)
+    reason = text_field(_("reason for issuing by hand"), limits.REASON, blank=True)
     ended_at = models.DateTimeField(_("revoked or replaced at"), null=True, blank=True)
-    end_reason = models.TextField(_("reason for revoking or replacing"), blank=True)
+    end_reason = text_field(_("reason for revoking or replacing"), limits.REASON, blank=True)
     replaced_by = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,

@@ -29,6 +29,8 @@ from PIL import Image
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
+from capacita.formats import day
+
 from .models import Certificate, CertificateDesign, Signatory
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
@@ -199,8 +201,7 @@ class _Renderer:
                 texts.append(
                     {
                         **shared,
-                        "issued": gettext("Issued on %(date)s")
-                        % {"date": format_date(issued_on, DATE_FORMATS[language]["full"])},
+                        "issued": gettext("Issued on %(date)s") % {"date": day(issued_on)},
                         "verify": gettext("Verify at %(address)s") % {"address": address},
                     }
                 )

@@ -3,7 +3,6 @@ audit record, and each new certificate e-mailed to its holder through the queue.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from capacita.audit.services import audit_record
+from capacita.audit.services import audit_record, reason_refusal
 from capacita.emails.services import queue_email
+from capacita.formats import day
 from capacita.programmes.models import Membership, Role
 from capacita.progress.selectors import participants, progress_of
 
@@ -72,7 +72,7 @@ def standings(programme) -> list[Standing]:
             reasons = [
                 _("their certificate was revoked on %(date)s: %(reason)s")
                 % {
-                    "date": _local_date(certificate.ended_at, programme),
+                    "date": day(certificate.ended_at, programme.zone),
                     "reason": certificate.end_reason,
                 }
             ]
@@ -118,6 +118,9 @@ def issue_by_hand(programme, user, reason: str, actor) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Say why this certificate is issued by hand."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise CertificateError(problem)
     if not Membership.objects.filter(
         programme=programme, user=user, role=Role.PARTICIPANT
     ).exists():
@@ -140,6 +143,9 @@ def revoke(certificate: Certificate, reason: str, actor) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Say why the certificate is revoked."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise CertificateError(problem)
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if not certificate.is_valid:
@@ -166,6 +172,9 @@ def reissue(certificate: Certificate, reason: str, actor) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Say why the certificate is issued again."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise CertificateError(problem)
     with transaction.atomic():
         old = (
             Certificate.objects.select_for_update()
@@ -289,11 +298,3 @@ def _queue_certificate_email(certificate: Certificate, pdf: bytes) -> None:
         user=user,
         attachment=(filename, pdf, "application/pdf"),
     )
-
-
-def _local_date(moment: dt.datetime | None, programme) -> str:
-    from django.utils.formats import date_format
-
-    if moment is None:
-        return ""
-    return date_format(moment.astimezone(programme.zone).date(), "DATE_FORMAT")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from capacita.programmes.models import Programme
 
 from . import codes, services
 from .models import Certificate
-from .throttle import client_address, is_throttled, note_failure
+from .throttle import client_address, note_failure, retry_after
 
 
 def lookup(request):
@@ -38,30 +39,41 @@ def lookup(request):
 
 def verify(request, code):
     """Valid (name, programme, dates, issue date), revoked (with the date), replaced, or not
-    found. No e-mail or other personal data; too many unknown codes from one address: 429."""
+    found. No e-mail or other personal data. A code that exists is always answered; past the
+    limit of unknown codes from one address, an unknown code gets 429 with Retry-After."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    address = client_address(request)
-    if is_throttled(address):
-        return render(request, "certificates/verify.html", {"state": "throttled"}, status=429)
     stored = codes.normalized(code)
     certificate = (
         Certificate.objects.select_related("programme").filter(code=stored).first()
         if stored
         else None
     )
-    if certificate is None:
-        note_failure(address)
+    if certificate is not None:
         return render(
             request,
             "certificates/verify.html",
-            {"state": "not_found", "typed": code[:40]},
-            status=404,
+            {"state": certificate.status, "certificate": certificate},
         )
+    address = client_address(request)
+    wait = retry_after(address)
+    if wait:
+        # Not recorded: a client that keeps trying does not lengthen its own wait, and adds
+        # no row to the table.
+        response = render(
+            request,
+            "certificates/verify.html",
+            {"state": "throttled", "minutes": math.ceil(wait / 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    note_failure(address)
     return render(
         request,
         "certificates/verify.html",
-        {"state": certificate.status, "certificate": certificate},
+        {"state": "not_found", "typed": code[:40]},
+        status=404,
     )
 
 

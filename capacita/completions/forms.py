@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capacita import uploads
+from capacita.text_limits import REASON, TypedText
 
 from .models import CompletionReport
 
@@ -54,8 +55,8 @@ class MarkForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TypedText(
+        label=_("Reason"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean(self):
@@ -69,6 +70,6 @@ class UnmarkForm(forms.Form):
     """Taking back one person's hand mark, with the reason."""
 
     user = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Why take it back?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TypedText(
+        label=_("Why take it back?"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
     )

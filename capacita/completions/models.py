@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.programmes.models import Course
+from capacita.text_limits import text_field
 
 
 class CompletionReport(models.Model):
@@ -78,7 +80,7 @@ class CourseCompletion(models.Model):
         related_name="+",
     )
     marked_at = models.DateTimeField(_("marked"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = text_field(_("reason"), limits.REASON, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,9 +24,7 @@ completion cannot be read is listed among the problems, and the other rows are s
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
-import io
 import re
 import zoneinfo
 from dataclasses import asdict, dataclass
@@ -34,6 +32,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 
 from capacita import uploads
+from capacita.sheets import csv_file
 from capacita.typed_text import folded, without_accents
 
 from .dates import DATE_ORDERS, DateError, clean_text, parse_moodle_date
@@ -47,12 +46,6 @@ MAX_RECORDS = 5 * MAX_ROWS
 HEADER_SEARCH_ROWS = 10
 SEPARATORS = ("\t", ";", ",")  # on a tie, the first wins: commas also occur inside names
 
-# A spreadsheet program takes a cell starting with one of these for a formula ("CSV
-# injection"). Names written for Moodle start with a single quote instead, which shows the
-# text as it is when the file is opened in a spreadsheet; Moodle keeps the quote in the name,
-# a small price for a name that could otherwise run as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
-
 
 class ReportError(Exception):
     """The file cannot be read as a completion report; `message` says why."""
@@ -63,11 +56,6 @@ class ReportError(Exception):
 
 
 # --- The participants, for Moodle's "Upload users" -----------------------------------------
-
-
-def without_formula(value: str) -> str:
-    """`value` as text a spreadsheet never runs: a leading =, +, - or @ gets a ' before it."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _sort_key(text: str) -> str:
@@ -82,8 +70,17 @@ def moodle_users_csv(programme) -> bytes:
     `firstname`, `lastname`, `email`, then `course1`, `course2`, … holding the short name of
     each of the programme's courses, required and optional alike (the course's `code`, which
     must be its short name on the learning site). UTF-8 without BOM, comma separated, quoted
-    by the csv module where needed. Names starting with =, +, - or @ are written after a
-    single quote, so that no spreadsheet runs them as a formula.
+    by the csv module where needed.
+
+    Every cell is formula-safe (`capacita.sheets.csv_text`): a cell starting with =, +, -, @,
+    a tab or a carriage return (the username and the e-mail address too) is written after a
+    single quote, so that no spreadsheet program runs it when the file is opened. Moodle's
+    "Upload users" reads the file literally: in a name the quote is kept and shown; in an
+    e-mail address it makes another address (Moodle accepts it, `'` being allowed before the
+    @), which the learning site's messages do not reach and whose completion rows come back
+    unmatched; in a username, "Standardise usernames" (on by default) removes it with every
+    other character but letters, digits and - _ . @ (unless the site allows extended
+    characters in usernames). Such an address is to be corrected, not uploaded.
     """
     codes = list(programme.courses.order_by("position", "code").values_list("code", flat=True))
     people = sorted(
@@ -94,24 +91,20 @@ def moodle_users_csv(programme) -> bytes:
             user.email.lower(),
         ),
     )
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["username", "firstname", "lastname", "email"]
-        + [f"course{number}" for number in range(1, len(codes) + 1)]
+    header = ["username", "firstname", "lastname", "email"] + [
+        f"course{number}" for number in range(1, len(codes) + 1)
+    ]
+    lines = (
+        [
+            user.email.strip().lower(),
+            user.first_name.strip(),
+            user.last_name.strip(),
+            user.email.strip(),
+            *codes,
+        ]
+        for user in people
     )
-    for user in people:
-        email = user.email.strip()
-        writer.writerow(
-            [
-                email.lower(),
-                without_formula(user.first_name.strip()),
-                without_formula(user.last_name.strip()),
-                email,
-                *codes,
-            ]
-        )
-    return out.getvalue().encode("utf-8")
+    return csv_file(header, lines, bom=False)
 
 
 # --- The completion report -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record
+from capacita.audit.services import audit_record, reason_refusal
 from capacita.programmes.models import Course
 
 from .models import CompletionReport, CourseCompletion
@@ -278,6 +278,9 @@ def withdraw_completion_mark(course: Course, user, reason: str, actor):
     reason = (reason or "").strip()
     if not reason:
         raise CompletionError(_("Say why you take back this hand mark."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise CompletionError(problem)
     with transaction.atomic():
         _lock(course)
         completion = CourseCompletion.objects.filter(course=course, user=user).first()
@@ -329,6 +332,9 @@ def mark_completion(
     reason = (reason or "").strip()
     if not reason:
         raise CompletionError(_("Say why you mark this completion by hand."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise CompletionError(problem)
     programme = course.programme
     if not participants(programme).filter(pk=user.pk).exists():
         raise CompletionError(

@@ -13,6 +13,7 @@ from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.people_pages import people_page, where_it_was
 from capacita.programmes.models import Course, Programme
+from capacita.text_limits import typed_refusal
 
 from . import services
 from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm
@@ -178,8 +179,9 @@ def mark(request, slug, code):
     with timezone.override(programme.zone):  # the date typed is in the programme's zone
         valid = form.is_valid()
     if not valid:
+        problem = typed_refusal(form, "reason", _("The reason"))
         errors = [error for field_errors in form.errors.values() for error in field_errors]
-        messages.error(request, " ".join(str(error) for error in errors))
+        messages.error(request, problem or " ".join(str(error) for error in errors))
         return back
     user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
     if user is None:
@@ -212,7 +214,8 @@ def unmark(request, slug, code):
     url = reverse("completions:course", kwargs={"slug": slug, "code": code})
     form = UnmarkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why you take back this hand mark."))
+        problem = typed_refusal(form, "reason", _("The reason"))
+        messages.error(request, problem or _("Say why you take back this hand mark."))
         return redirect(where_it_was(url, request.POST))
     user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
     if user is None:

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.template.defaultfilters import linebreaksbr
+from django.utils.translation import gettext_lazy as _
 
 from capacita.admin_scoping import ReadOnlyProgrammeAdmin
 
+from .links import as_stored
 from .models import OutgoingEmail
 
 
@@ -18,8 +21,8 @@ class OutgoingEmailAdmin(ReadOnlyProgrammeAdmin):
         ("created_at", "kind", "language"),
         ("to", "user", "programme"),
         "subject",
-        "body_text",
-        "body_html",
+        "text",
+        "html",
         ("status", "attempts", "sent_at", "next_attempt_at"),
         "last_error",
     )
@@ -31,11 +34,20 @@ class OutgoingEmailAdmin(ReadOnlyProgrammeAdmin):
         "user",
         "programme",
         "subject",
-        "body_text",
-        "body_html",
+        "text",
+        "html",
         "status",
         "attempts",
         "sent_at",
         "next_attempt_at",
         "last_error",
     )
+
+    # A one-time link is made when the e-mail is sent: the stored body says so in words.
+    @admin.display(description=_("text"))
+    def text(self, email):
+        return linebreaksbr(as_stored(email.body_text), autoescape=True)
+
+    @admin.display(description=_("HTML"))
+    def html(self, email):
+        return linebreaksbr(as_stored(email.body_html), autoescape=True)

@@ -25,6 +25,14 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    link_kind = models.CharField(
+        _("one-time link"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The kind of one-time link the e-mail carries: made when it is sent, never stored."
+        ),
+    )
     attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     attachment = models.BinaryField(_("attachment content"), blank=True, default=b"")

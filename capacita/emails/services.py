@@ -6,6 +6,7 @@ from functools import partial
 
 from django.db import transaction
 
+from . import links
 from .models import OutgoingEmail
 from .tasks import deliver_email
 
@@ -21,6 +22,7 @@ def queue_email(
     programme=None,
     user=None,
     attachment: tuple[str, bytes, str] | None = None,
+    link_kind: str = "",
 ) -> OutgoingEmail:
     """Record an e-mail to `to` and have the background worker deliver it.
 
@@ -39,7 +41,13 @@ def queue_email(
     already rendered in `language` ("es" or "en"). `kind` names what the e-mail is for
     ("invitation", "reminder", ...). `attachment` is (file name, content, MIME type), e.g.
     a calendar file. A bad address or language raises ValidationError.
+
+    `link_kind` names a one-time link (see `links`): the bodies hold `links.MARK` where it
+    goes, and the worker makes the link for `user` when it sends the e-mail, so that no
+    stored copy holds a working one. A mark without a known kind and a user, or a kind
+    without a mark, raises ValueError.
     """
+    _check_link(link_kind, user, body_text + body_html)
     name, content, mimetype = attachment or ("", b"", "")
     email = OutgoingEmail(
         to=to,
@@ -51,6 +59,7 @@ def queue_email(
         language=language,
         programme=programme,
         user=user,
+        link_kind=link_kind,
         attachment_name=name,
         attachment=content,
         attachment_type=mimetype,
@@ -61,3 +70,12 @@ def queue_email(
     # because the queue could not be written (Django logs the error).
     transaction.on_commit(partial(deliver_email.enqueue, email.pk), robust=True)
     return email
+
+
+def _check_link(kind: str, user, bodies: str) -> None:
+    if kind and not links.is_known(kind):
+        raise ValueError(f"No maker of one-time links of the kind {kind!r} is registered.")
+    if kind and user is None:
+        raise ValueError("A one-time link is made for an account: give the user.")
+    if bool(kind) != (links.MARK in bodies):
+        raise ValueError("The mark of a one-time link and its kind go together.")

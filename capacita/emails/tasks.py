@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from .links import with_link
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -68,18 +69,26 @@ def _send(email: OutgoingEmail) -> None:
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT or DEFAULT_SMTP_TIMEOUT)
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=_body(email, email.body_text),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={"Content-Language": email.language},
         connection=connection,
     )
     if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+        message.attach_alternative(_body(email, email.body_html), "text/html")
     if email.attachment_name:
         message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
     if not message.send():
         raise RuntimeError("the e-mail backend sent nothing")
+
+
+def _body(email: OutgoingEmail, text: str) -> str:
+    """The body as it leaves: with its one-time link, made now and kept nowhere."""
+    if email.link_kind and email.user is None:
+        # The account is gone (removed): there is nobody left to make the link for.
+        raise RuntimeError("the account this e-mail's link was for no longer exists")
+    return with_link(text, email.link_kind, email.user)
 
 
 def _record_failure(email: OutgoingEmail, exc: Exception) -> str:

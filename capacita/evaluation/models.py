@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Programme
+from capacita.text_limits import text_field
 
 
 class Questionnaire(BilingualMixin):
@@ -26,8 +28,8 @@ class Questionnaire(BilingualMixin):
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     title_es = models.CharField(_("title (Spanish)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
-    intro_es = models.TextField(_("introduction (Spanish)"), blank=True)
-    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    intro_es = text_field(_("introduction (Spanish)"), limits.INSTRUCTIONS, blank=True)
+    intro_en = text_field(_("introduction (English)"), limits.INSTRUCTIONS, blank=True)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     manual_state = models.CharField(
@@ -96,8 +98,8 @@ class Question(BilingualMixin):
         _("code"), max_length=10, help_text=_("Unique in the questionnaire, e.g. K01.")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    text_es = models.TextField(_("text (Spanish)"))
-    text_en = models.TextField(_("text (English)"))
+    text_es = text_field(_("text (Spanish)"), limits.QUESTION)
+    text_en = text_field(_("text (English)"), limits.QUESTION)
     required = models.BooleanField(_("required"), default=True)
 
     text = Bilingual("text")
@@ -196,7 +198,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choice_codes = models.JSONField(_("chosen codes"), default=list, blank=True)
     scale = models.PositiveSmallIntegerField(_("scale"), null=True, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = text_field(_("text"), limits.TEST_ANSWER, blank=True)
 
     class Meta:
         verbose_name = _("answer")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
 from capacita.permissions import can_answer_tests
+from capacita.text_limits import refusal
 
 from .models import Answer, Choice, Question, Questionnaire, Response, Section
 
@@ -105,7 +106,10 @@ def parse_value(question: Question, raw) -> tuple[dict, str | None]:
             }
         return {"choice_codes": [], "scale": value, "text": ""}, None
     text = "" if raw is None else str(raw).strip()
-    return {"choice_codes": [], "scale": None, "text": text[:5000]}, None
+    problem = refusal(Answer, "text", text, what=_("Question %(code)s") % {"code": question.code})
+    if problem:
+        return {}, problem
+    return {"choice_codes": [], "scale": None, "text": text}, None
 
 
 def _empty(values: dict) -> bool:

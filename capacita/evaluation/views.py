@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacita import permissions
+from capacita import permissions, text_limits
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.agenda.timezones import viewer_zone
@@ -116,6 +116,7 @@ def answer(request, slug, kind):
             "scale_labels": SCALE_LABELS,
             "zone": zone.key,
             "score_percent": round(score * 100) if score is not None else None,
+            "limits": text_limits,
         },
     )
 

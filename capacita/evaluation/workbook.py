@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from capacita.progress.exports import sheet_text, text_cell
+from capacita.sheets import fill_sheet, saved, sheet_cell
 
 
 def sheet(workbook, title, header, rows):
     # Sheet names may not hold []:*?/\ and have at most 31 characters.
     sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
-    sheet.append([sheet_text(value) for value in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in row])
-    sheet.freeze_panes = "A2"
+    fill_sheet(sheet, header, rows, sheet_cell)
     return sheet
 
 
@@ -130,6 +123,4 @@ def report_workbook(report: dict) -> bytes:
             for answer in line["answers"]
         ],
     )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return saved(workbook)

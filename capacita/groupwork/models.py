@@ -2,9 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.agenda.models import VirtualSession
 from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Country
+from capacita.text_limits import text_field
 
 
 class SessionWork(models.Model):
@@ -52,8 +54,8 @@ class WorkGroup(BilingualMixin):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
-    task_es = models.TextField(_("task (Spanish)"), blank=True)
-    task_en = models.TextField(_("task (English)"), blank=True)
+    task_es = text_field(_("task (Spanish)"), limits.INSTRUCTIONS, blank=True)
+    task_en = text_field(_("task (English)"), limits.INSTRUCTIONS, blank=True)
     countries = models.ManyToManyField(
         Country, blank=True, related_name="work_groups", verbose_name=_("countries")
     )
@@ -113,8 +115,8 @@ class GroupQuestion(BilingualMixin):
 
     group = models.ForeignKey(WorkGroup, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    text_es = models.TextField(_("question (Spanish)"))
-    text_en = models.TextField(_("question (English)"))
+    text_es = text_field(_("question (Spanish)"), limits.QUESTION)
+    text_en = text_field(_("question (English)"), limits.QUESTION)
 
     text = Bilingual("text")
 
@@ -128,11 +130,12 @@ class GroupQuestion(BilingualMixin):
 
 
 class AnswerVersion(models.Model):
-    """One saved version of a group's shared answer; every version is kept."""
+    """One saved version of a group's shared answer; the latest
+    `text_limits.GROUP_ANSWER_VERSIONS` of each answer are kept."""
 
     question = models.ForeignKey(GroupQuestion, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    text = models.TextField(_("text"), blank=True)
+    text = text_field(_("text"), limits.GROUP_ANSWER, limits.GROUP_ANSWER_LINES, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

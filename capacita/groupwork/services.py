@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from capacita.audit.services import audit_record
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Role
+from capacita.text_limits import GROUP_ANSWER_VERSIONS, refusal
 
 from .models import AnswerVersion, GroupMember, GroupQuestion, SessionWork, WorkGroup
 
@@ -177,8 +178,14 @@ def save_answer(question: GroupQuestion, user, text: str, base_version: int) -> 
     """Save `text` as the next version of the group's answer to `question`, provided that
     `base_version` (the version the writer started from; 0 for none) is still the latest.
     Otherwise nothing is saved and `Conflict` carries the latest version and the writer's
-    text, so both can be shown and merged. Every saved version is kept."""
+    text, so both can be shown and merged. A text over the answer's limit (characters or
+    lines) raises `GroupWorkError` and saves nothing. The latest `GROUP_ANSWER_VERSIONS`
+    versions are kept: saving one removes the oldest beyond them, never the latest, which
+    the next writer's base version is compared with."""
     text = text.replace("\r\n", "\n")
+    problem = refusal(AnswerVersion, "text", text, what=_("The group's answer"))
+    if problem:
+        raise GroupWorkError(problem)
     try:
         with transaction.atomic():
             # Serialises savers on PostgreSQL; on SQLite the write lock and the unique
@@ -190,8 +197,10 @@ def save_answer(question: GroupQuestion, user, text: str, base_version: int) -> 
                 raise Conflict(latest, text)
             if latest is not None and latest.text == text:
                 return latest  # nothing changed: no new version
-            return AnswerVersion.objects.create(
+            saved = AnswerVersion.objects.create(
                 question=question, number=latest_number + 1, text=text, author=user
             )
+            question.versions.filter(number__lte=saved.number - GROUP_ANSWER_VERSIONS).delete()
+            return saved
     except IntegrityError:
         raise Conflict(question.versions.order_by("-number").first(), text) from None

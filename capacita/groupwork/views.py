@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
+from capacita import permissions, text_limits
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.posted import NUL_MESSAGE, has_nul, posted_id
@@ -51,7 +51,9 @@ def my_group(request, slug, number):
 
 
 @_guarded
-def group_page(request, slug, number, group_id, conflict=None, status=200):
+def group_page(request, slug, number, group_id, conflict=None, refused=None, status=200):
+    """The group's page; after a save that was refused, `conflict` (the latest version and
+    the writer's text) or `refused` (the writer's text, over the limit) for its question."""
     session_work = _session_work(slug, number)
     group = get_object_or_404(
         WorkGroup.objects.select_related("facilitator"), session_work=session_work, pk=group_id
@@ -59,10 +61,11 @@ def group_page(request, slug, number, group_id, conflict=None, status=200):
     _allow(request, permissions.can_read_group(request.user, group))
     programme = session_work.session.programme
     questions = questions_with_answers([group])[group.pk]
-    if conflict is not None:
-        for question in questions:
-            if question.pk == conflict["question"]:
-                question.conflict = conflict
+    for question in questions:
+        if conflict is not None and question.pk == conflict["question"]:
+            question.conflict = conflict
+        if refused is not None and question.pk == refused["question"]:
+            question.refused = refused["text"]
     return render(
         request,
         "groupwork/group.html",
@@ -75,6 +78,7 @@ def group_page(request, slug, number, group_id, conflict=None, status=200):
             "can_write": permissions.can_work_in_group(request.user, group),
             "can_see_plenary": permissions.can_see_plenary(request.user, session_work),
             "has_case": _has_case(session_work),
+            "limits": text_limits,
         },
         status=status,
     )
@@ -91,13 +95,14 @@ def save_answer(request, slug, number, group_id, question_id):
         messages.error(request, NUL_MESSAGE)
         return redirect(f"{request.path.rsplit('/questions/', 1)[0]}/#question-{question.pk}")
     base = posted_id(request.POST.get("version"))
+    text = request.POST.get("text", "")
     try:
-        services.save_answer(
-            question,
-            request.user,
-            request.POST.get("text", ""),
-            -1 if base is None else base,
-        )
+        services.save_answer(question, request.user, text, -1 if base is None else base)
+    except services.GroupWorkError as error:
+        # Shown again with the writer's text, to shorten it: nothing was saved.
+        messages.error(request, error.message)
+        refused = {"question": question.pk, "text": text}
+        return group_page(request, slug, number, group_id, refused=refused, status=400)
     except services.Conflict as conflict:
         messages.warning(
             request,

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacita import uploads
 from capacita.accounts.models import Language
+from capacita.text_limits import NAME, REASON, TypedText
 
 from .models import Gender, Nomination
 from .spreadsheets import clean
@@ -13,8 +14,8 @@ OTHER = "other"
 class NominationForm(forms.Form):
     """One person, as a focal point types them; the services check it like a file's row."""
 
-    first_name = forms.CharField(label=_("First name(s)"), max_length=150)
-    last_name = forms.CharField(label=_("Surname(s)"), max_length=150)
+    first_name = forms.CharField(label=_("First name(s)"), max_length=NAME)
+    last_name = forms.CharField(label=_("Surname(s)"), max_length=NAME)
     position = forms.CharField(label=_("Position"), max_length=300)
     institution = forms.CharField(label=_("Institution"), max_length=300)
     email = forms.EmailField(label=_("E-mail"))
@@ -118,9 +119,10 @@ class DecisionForm(forms.Form):
     ]
     action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
     nominations = forms.TypedMultipleChoiceField(coerce=int, label=_("Nominations"))
-    reason = forms.CharField(
+    reason = TypedText(
         label=_("Reason"),
         required=False,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject, and to accept over the quota."),
     )
@@ -134,8 +136,8 @@ class DecisionForm(forms.Form):
 class PersonRoleForm(forms.Form):
     """Naming a focal point or registering an observer."""
 
-    first_name = forms.CharField(label=_("First name(s)"), max_length=150)
-    last_name = forms.CharField(label=_("Surname(s)"), max_length=150)
+    first_name = forms.CharField(label=_("First name(s)"), max_length=NAME)
+    last_name = forms.CharField(label=_("Surname(s)"), max_length=NAME)
     email = forms.EmailField(label=_("E-mail"))
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     country = forms.ModelChoiceField(label=_("Country"), queryset=None, required=False)

@@ -3,8 +3,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.accounts.models import Language
 from capacita.programmes.models import Country, Profile, Programme
+from capacita.text_limits import text_field
 
 
 class Gender(models.TextChoices):
@@ -28,8 +30,8 @@ class Nomination(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="nominations"
     )
-    first_name = models.CharField(_("first name(s)"), max_length=150)
-    last_name = models.CharField(_("surname(s)"), max_length=150)
+    first_name = models.CharField(_("first name(s)"), max_length=limits.NAME)
+    last_name = models.CharField(_("surname(s)"), max_length=limits.NAME)
     position = models.CharField(_("position"), max_length=300)
     institution = models.CharField(_("institution"), max_length=300)
     email = models.EmailField(_("e-mail"))
@@ -67,7 +69,7 @@ class Nomination(models.Model):
         blank=True,
         related_name="+",
     )
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = text_field(_("reason"), limits.REASON, blank=True)
     over_quota = models.BooleanField(_("accepted over the quota"), default=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

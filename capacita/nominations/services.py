@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.permissions import can_give_role_to
 from capacita.programmes.models import MemberCountry, Membership, Role
+from capacita.programmes.services import refusal as role_refusal
 
 from .models import Nomination
 from .selectors import accepted_count, quota_of
@@ -269,6 +271,8 @@ def accept_nominations(
                 raise NominationError(
                     _("%(name)s is already accepted.") % {"name": nomination.full_name}
                 )
+            if not can_give_role_to(actor, _existing_account(nomination)):
+                raise NominationError(role_refusal(nomination.email))
             by_country.setdefault((nomination.programme, nomination.country), []).append(nomination)
         over = set()
         for (programme, country), group in by_country.items():
@@ -311,10 +315,14 @@ def accept_nominations(
     return nominations
 
 
+def _existing_account(nomination: Nomination):
+    return get_user_model().objects.filter(email__iexact=nomination.email).first()
+
+
 def _account_for(nomination: Nomination):
     """The nominee's account: found by e-mail without case, or created without a password."""
     User = get_user_model()
-    user = User.objects.filter(email__iexact=nomination.email).first()
+    user = _existing_account(nomination)
     if user is None:
         user = User.objects.create_user(
             nomination.email,

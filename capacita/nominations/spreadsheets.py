@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
@@ -31,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from capacita import uploads
+from capacita.sheets import saved, text_cell
 from capacita.typed_text import without_accents
 
 FIELDS = (
@@ -546,7 +546,7 @@ def nomination_template(language: str, profile_names: list[str]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = texts["sheet"]
-    sheet.append([headers[field] for field in FIELDS])
+    sheet.append([text_cell(sheet, headers[field]) for field in FIELDS])
     for column, field in enumerate(FIELDS, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font = bold
@@ -565,10 +565,9 @@ def nomination_template(language: str, profile_names: list[str]) -> bytes:
         ("language", list(TEMPLATE_LANGUAGES)),
     )
     for column, (field, values) in enumerate(columns, start=1):
-        lists.cell(row=1, column=column, value=headers[field]).font = bold
+        text_cell(lists, headers[field], row=1, column=column).font = bold
         for row, value in enumerate(values, start=2):
-            cell = lists.cell(row=row, column=column, value=value)
-            cell.data_type = "s"  # a profile named "=…" stays text, never a formula
+            text_cell(lists, value, row=row, column=column)  # a profile "=…" stays text
         lists.column_dimensions[get_column_letter(column)].width = 60 if column == 1 else 22
         if values:
             letter = get_column_letter(column)
@@ -582,10 +581,8 @@ def nomination_template(language: str, profile_names: list[str]) -> bytes:
             )
             choices.add(f"{target}2:{target}{MAX_ROWS + 1}")
             sheet.add_data_validation(choices)
-    other = lists.cell(row=len(profiles) + 3, column=1, value=texts["other"])
+    other = text_cell(lists, texts["other"], row=len(profiles) + 3, column=1)
     other.font = Font(italic=True)
     other.alignment = Alignment(wrap_text=True, vertical="top")
 
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return saved(workbook)

@@ -12,6 +12,7 @@ from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.programmes.models import Country, MemberCountry, Programme, Role
 from capacita.programmes.services import RoleError, grant_role, people_with_role
+from capacita.text_limits import typed_refusal
 
 from . import services
 from .forms import SIZE_LIMIT, DecisionForm, NominationForm, PersonRoleForm, UploadForm
@@ -254,7 +255,8 @@ def decide(request, slug):
         back = ""
     back = back or programme.get_absolute_url()
     if not form.is_valid():
-        messages.error(request, _("Choose at least one nomination and a decision."))
+        problem = typed_refusal(form, "reason", _("The reason"))
+        messages.error(request, problem or _("Choose at least one nomination and a decision."))
         return redirect(back)
     chosen = list(
         Nomination.objects.filter(programme=programme, pk__in=form.cleaned_data["nominations"])

@@ -3,14 +3,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from capacita.text_limits import MESSAGE, REASON, TypedText
+
 from .services import ANONYMOUS_DOMAIN, PEOPLE_ROLES
 
 
 class RemovalRequestForm(forms.Form):
-    message = forms.CharField(
+    message = TypedText(
         label=_("Message (optional)"),
         required=False,
-        max_length=2000,
+        max_length=MESSAGE,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Anything the programme's managers should know about your request."),
     )
@@ -31,9 +33,9 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class AnonymisePersonForm(forms.Form):
     person = PersonChoiceField(label=_("Participant"), queryset=None)
-    reason = forms.CharField(
+    reason = TypedText(
         label=_("Why"),
-        max_length=1000,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: the person asked for the removal of their data."),
     )
@@ -57,9 +59,9 @@ class AnonymisePersonForm(forms.Form):
 
 
 class AnonymiseProgrammeForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedText(
         label=_("Why"),
-        max_length=1000,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: the retention period has passed."),
     )

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.programmes.models import Programme
+from capacita.text_limits import text_field
 
 
 class RemovalRequest(models.Model):
@@ -28,7 +30,7 @@ class RemovalRequest(models.Model):
         related_name="removal_requests",
     )
     email = models.EmailField(_("e-mail at the time of the request"))
-    message = models.TextField(_("message"), blank=True)
+    message = text_field(_("message"), limits.MESSAGE, blank=True)
     created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
     handled_at = models.DateTimeField(_("handled on"), null=True, blank=True)
     handled_by = models.ForeignKey(

@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from capacita.attendance.models import AttendanceRecord, JoinInterval, NameMatch
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record
+from capacita.audit.services import audit_record, reason_refusal
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CompletionReport, CourseCompletion
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
 from capacita.evaluation.models import Answer, Response
+from capacita.formats import day
 from capacita.groupwork.models import AnswerVersion, GroupMember
 from capacita.nominations.models import Nomination, NominationUpload
 from capacita.programmes.models import Membership, Programme, Role
@@ -303,13 +304,12 @@ def _subjects_of(user, *groups_of_records) -> Q:
 def request_removal(user, programme: Programme | None, message: str = "") -> RemovalRequest:
     """Record that `user` asks for their personal data to be removed, and tell the
     programme's managers by e-mail; they see it on the personal data page and decide
-    (`anonymise_person`)."""
+    (`anonymise_person`). A message over its limit raises `ValidationError` (the model
+    field's own check) and nothing is saved."""
+    message = RemovalRequest._meta.get_field("message").clean((message or "").strip(), None)
     with transaction.atomic():
         request = RemovalRequest.objects.create(
-            programme=programme,
-            user=user,
-            email=user.email,
-            message=(message or "").strip(),
+            programme=programme, user=user, email=user.email, message=message
         )
         audit_record(
             actor=user,
@@ -623,6 +623,9 @@ def anonymise_person(user, actor, reason: str, *, programme: Programme | None = 
     reason = (reason or "").strip()
     if not reason:
         raise PrivacyError(_("Say why this person's data is anonymised."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise PrivacyError(problem)
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -668,10 +671,13 @@ def anonymise_programme(programme: Programme, actor, reason: str, *, today=None)
     if programme.end_date > today:
         raise PrivacyError(
             _("The programme ends on %(date)s: it can be anonymised only after it has ended.")
-            % {"date": programme.end_date.isoformat()}
+            % {"date": day(programme.end_date)}
         )
     if not reason:
         raise PrivacyError(_("Say why the programme's data is anonymised."))
+    problem = reason_refusal(reason)
+    if problem:
+        raise PrivacyError(problem)
     User = get_user_model()
     outcome = ProgrammeAnonymised()
     with transaction.atomic():

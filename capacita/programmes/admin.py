@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacita.admin_scoping import LabelledTabularInline, PrivateFilesMixin, ProgrammeScopedAdmin
 from capacita.bilingual import bilingual_fieldset_row
+from capacita.permissions import can_give_role_to
 
 from .models import (
     Country,
@@ -17,6 +18,7 @@ from .models import (
     SpecificObjective,
     StructureRow,
 )
+from .services import refusal
 
 
 class SpecificObjectiveInline(LabelledTabularInline):
@@ -157,3 +159,16 @@ class MembershipAdmin(ProgrammeScopedAdmin):
     list_filter = ("programme", "role", "country")
     search_fields = ("user__email", "user__first_name", "user__last_name")
     autocomplete_fields = ("user", "country")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class RoleForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                user = cleaned.get("user")
+                if user is not None and not can_give_role_to(request.user, user):
+                    self.add_error("user", refusal(user.email))
+                return cleaned
+
+        return RoleForm

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from capacita.bilingual import LANGUAGE_CODES
+from capacita.formats import clock
 from capacita.zones import known_zone_names
 
 from .models import (
@@ -362,7 +363,7 @@ def check_programme(data: Any) -> ProgrammeSpec:
                     c.error(
                         place + key,
                         _("%(time)s does not exist in %(zone)s on that day: the clocks changed")
-                        % {"time": value.strftime("%H:%M"), "zone": zone.key},
+                        % {"time": clock(value), "zone": zone.key},
                     )
         c.url(entry, "meeting_url", place)
         c.url(entry, "recording_url", place)
@@ -383,9 +384,9 @@ def check_programme(data: Any) -> ProgrammeSpec:
                             item_place + key,
                             _("%(time)s is outside the session's times (%(start)s–%(end)s)")
                             % {
-                                "time": value.strftime("%H:%M"),
-                                "start": start.strftime("%H:%M"),
-                                "end": end.strftime("%H:%M"),
+                                "time": clock(value),
+                                "start": clock(start),
+                                "end": clock(end),
                             },
                         )
             if item.get("kind") not in ITEM_KINDS:

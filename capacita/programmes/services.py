@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.permissions import can_give_role_to
 
 from .models import Membership, Role
 
@@ -39,6 +40,8 @@ def grant_role(
     email = email.strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
+        if not can_give_role_to(actor, user):
+            raise RoleError(refusal(email))
         if user is None:
             user = User.objects.create_user(
                 email,
@@ -72,6 +75,14 @@ def grant_role(
         )
         send_invitation(user, programme, role, organisation=organisation, country=country)
     return membership
+
+
+def refusal(email: str) -> str:
+    """Why a manager may not give a role to `email`, in the reader's language."""
+    return _(
+        "%(email)s is the account of an administrator or of a manager of another "
+        "programme: only an administrator of Capacita can give it a role."
+    ) % {"email": email}
 
 
 def people_with_role(programme, role: str):

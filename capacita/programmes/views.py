@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 
 from capacita.agenda.calendar import programme_calendar
 from capacita.agenda.selectors import agenda_for_viewer
-from capacita.agenda.timezones import viewer_zone
+from capacita.agenda.timezones import viewer_zone, zone_choices
 from capacita.permissions import (
     can_see_nominations,
     can_view_programme,
@@ -62,7 +62,7 @@ def _programme_page(request, slug):
         "viewer_zone": zone,
         "zone_differs": zone.key != programme.time_zone,
         "zone_error": zone_error,
-        "zone_choices": _zone_choices(programme, member_countries, zone),
+        "zone_choices": zone_choices(programme, current=zone, members=member_countries),
         "member_countries": member_countries,
         "organisers": programme.organisers.all(),
         "objectives": programme.specific_objectives.all(),
@@ -87,18 +87,6 @@ def _programme_page(request, slug):
             "number", flat=True
         )
     return render(request, "programmes/programme_detail.html", context)
-
-
-def _zone_choices(programme, member_countries, current) -> list[tuple[str, str]]:
-    """The zones offered in the picker: the programme's, each member country's, UTC."""
-    choices = {programme.time_zone: programme.time_zone}
-    for member in member_countries:
-        zone = member.country.time_zone
-        label = f"{member.country.name} — {zone}"
-        choices[zone] = f"{choices[zone]} · {member.country.name}" if zone in choices else label
-    choices.setdefault("UTC", "UTC")
-    choices.setdefault(current.key, current.key)
-    return sorted(choices.items(), key=lambda choice: choice[1])
 
 
 def programme_calendar_file(request, slug):

@@ -2,35 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value) -> str:
-    """A cell never starts a formula: what people typed is shown as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def sheet_text(value) -> str:
-    """Text a spreadsheet cell can hold: control characters (which XLSX forbids) removed."""
-    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
-
-
-def text_cell(sheet, value) -> Cell:
-    """A cell of `sheet` holding `value` as text, to `append` in a row: openpyxl would
-    otherwise write “=…” as a formula. (Changing cells after `append` means finding the row
-    again, and `sheet.max_row` goes over every cell: a workbook of 10,000 rows took 24 s.)"""
-    cell = Cell(sheet, value=sheet_text(value))
-    cell.data_type = "s"
-    return cell
+from capacita.sheets import csv_file, text_workbook
 
 
 def board_table(programme, rows) -> tuple[list[str], list[list[str]]]:
@@ -65,37 +39,9 @@ def board_table(programme, rows) -> tuple[list[str], list[list[str]]]:
 
 
 def board_csv(programme, rows) -> bytes:
-    header, body = board_table(programme, rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for line in body:
-        writer.writerow([safe_text(value) for value in line])
-    # A BOM lets spreadsheet programs read the accents right.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_file(*board_table(programme, rows))
 
 
 def board_xlsx(programme, rows) -> bytes:
     header, body = board_table(programme, rows)
     return text_workbook(_("Participants"), header, body)
-
-
-def text_workbook(title: str, header, lines) -> bytes:
-    """A one-sheet workbook whose every cell is text: what people typed is never read as a
-    formula. Bold header, frozen, columns as wide as their content (up to 60)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in lines:
-        sheet.append([text_cell(sheet, value) for value in line])
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = min(
-            max(len(str(cell.value or "")) for cell in column) + 2, 60
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from capacita.certificates.pdf import FONTS_DIR, LocalURLFetcher
 from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook, sheet
+from capacita.sheets import saved
 
 from . import figures
 from .charts import attendance_chart, balance_chart
@@ -46,7 +47,7 @@ def country_document(programme, report: dict, fmt: str) -> bytes:
         [("people", knowledge.get("size")), ("hidden", knowledge.get("hidden"))]
         + list(summary.items()),
     )
-    return _saved(workbook)
+    return saved(workbook)
 
 
 def balance_document(programme, fmt: str) -> bytes:
@@ -118,7 +119,7 @@ def balance_document(programme, fmt: str) -> bytes:
             (_("Lessons learned"), report["narrative"]["lessons"]),
         ],
     )
-    return _saved(workbook)
+    return saved(workbook)
 
 
 def _common_sheets(workbook, report: dict) -> None:
@@ -200,9 +201,3 @@ def _common_sheets(workbook, report: dict) -> None:
 def _country_means(knowledge) -> tuple:
     summary = (knowledge or {}).get("summary") or {}
     return summary.get("mean_pre"), summary.get("mean_post")
-
-
-def _saved(workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

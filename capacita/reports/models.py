@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capacita import text_limits as limits
 from capacita.programmes.models import Programme
+from capacita.text_limits import text_field
 
 
 class BalanceNarrative(models.Model):
@@ -12,8 +14,10 @@ class BalanceNarrative(models.Model):
     programme = models.OneToOneField(
         Programme, on_delete=models.CASCADE, related_name="balance_narrative"
     )
-    recommendations = models.TextField(_("recommendations"), blank=True)
-    lessons = models.TextField(_("lessons learned"), blank=True)
+    recommendations = text_field(
+        _("recommendations"), limits.NARRATIVE, limits.NARRATIVE_LINES, blank=True
+    )
+    lessons = text_field(_("lessons learned"), limits.NARRATIVE, limits.NARRATIVE_LINES, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -9,12 +9,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
+from capacita import permissions, text_limits
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.evaluation.report import evaluation_report
 from capacita.posted import NUL_MESSAGE, has_nul
 from capacita.programmes.models import Country, Programme
+from capacita.text_limits import refusal
 
 from . import documents, figures
 from .charts import attendance_chart, balance_chart
@@ -59,9 +60,12 @@ def country_document(request, slug, code, fmt):
 
 
 @_guarded
-def balance(request, slug):
+def balance(request, slug, refused=None, status=200):
+    """The final balance; after a refused save of its texts, `refused` holds them as typed."""
     programme = _balance_programme(request, slug)
     report = figures.programme_balance(programme)
+    if refused is not None:
+        report["narrative"] = refused
     evaluation = evaluation_report(programme)
     return render(
         request,
@@ -72,7 +76,9 @@ def balance(request, slug):
             "evaluation": evaluation,
             "chart": balance_chart(evaluation),
             "attendance_chart": attendance_chart(report),
+            "limits": text_limits,
         },
+        status=status,
     )
 
 
@@ -90,13 +96,14 @@ def narrative(request, slug):
     if has_nul(request.POST):
         messages.error(request, NUL_MESSAGE)
         return redirect("reports:balance", slug=slug)
+    texts = {name: request.POST.get(name, "").strip() for name in ("recommendations", "lessons")}
+    problems = [refusal(BalanceNarrative, name, text) for name, text in texts.items()]
+    if any(problems):
+        for problem in filter(None, problems):
+            messages.error(request, problem)
+        return balance(request, slug, refused=texts, status=400)
     BalanceNarrative.objects.update_or_create(
-        programme=programme,
-        defaults={
-            "recommendations": request.POST.get("recommendations", "").strip(),
-            "lessons": request.POST.get("lessons", "").strip(),
-            "updated_by": request.user,
-        },
+        programme=programme, defaults={**texts, "updated_by": request.user}
     )
     messages.success(request, _("The balance's text was saved."))
     return redirect("reports:balance", slug=slug)

@@ -47,20 +47,20 @@ def test_the_login_says_the_same_for_a_wrong_password_and_an_unknown_account(cli
 def test_the_lockout_says_the_same_for_an_existing_and_an_unknown_account(client, demo):
     pages = []
     for typed in (EXISTING, UNKNOWN):
-        for number in range(5):
+        # Five failures lock the account for the address they came from.
+        address = "192.0.2.1" if typed == EXISTING else "198.51.100.1"
+        for _number in range(5):
             response = client.post(
                 "/es/accounts/login/",
                 {"username": typed, "password": "wrong"},
-                REMOTE_ADDR=f"192.0.2.{number + 1}"
-                if typed == EXISTING
-                else f"198.51.100.{number + 1}",
+                REMOTE_ADDR=address,
             )
         pages.append(same_page(response, typed))
         # And again, once locked: the right password changes nothing.
         again = client.post(
             "/es/accounts/login/",
             {"username": typed, "password": DEMO_PASSWORD},
-            REMOTE_ADDR="203.0.113.1",
+            REMOTE_ADDR=address,
         )
         pages.append(same_page(again, typed))
     assert pages[0][0] == 429

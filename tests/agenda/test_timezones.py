@@ -80,7 +80,7 @@ def test_an_unknown_zone_falls_back_to_the_programmes_with_a_message_naming_it(p
     assert zone.key == "America/Mexico_City"
     assert "“Not/AZone”" in message
     assert "is not a time zone we know" in message
-    assert "Times are shown in America/Mexico_City." in message
+    assert "Times are shown in Mexico City Time." in message
 
 
 def test_an_unknown_zone_falls_back_to_the_persons_own_zone(programme, person):
@@ -88,7 +88,7 @@ def test_an_unknown_zone_falls_back_to_the_persons_own_zone(programme, person):
         zone, message = viewer_zone("Mars/Olympus_Mons", person(country="DO"), programme)
     assert zone.key == "America/Santo_Domingo"
     assert "Mars/Olympus_Mons" in message
-    assert "Times are shown in America/Santo_Domingo." in message
+    assert "Times are shown in Santo Domingo Time." in message
 
 
 def test_a_zone_name_is_case_sensitive(programme):

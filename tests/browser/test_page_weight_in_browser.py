@@ -10,6 +10,7 @@ bench/bench_page_weight.py prints the same figures for every page of the site.
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -109,7 +110,9 @@ def test_participant_pages_weigh_under_60_kb_ask_no_other_host_and_read_without_
     for who, path, content in pages:
         if who == "participant" and not logged_in:
             log_in(page, PARTICIPANT)
-            expect(page.get_by_role("button", name="Log out")).to_be_visible()
+            expect(
+                page.get_by_role("button", name=re.compile("Log out|Cerrar sesión"))
+            ).to_be_visible()
             logged_in = True
         size, asked = gzipped_bytes(page, path)
         expect(page.locator(content).first).to_be_visible()

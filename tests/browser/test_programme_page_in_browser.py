@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def first_time_cell(page):
-    return page.locator("#session-1 tbody tr").first.locator("td.viewer-time")
+    return page.locator("#session-1 tbody tr").first.locator("td.viewer-time time")
 
 
 def test_a_visitor_reads_the_programme_in_both_languages_and_changes_time_zone(page, demo):
@@ -17,7 +17,7 @@ def test_a_visitor_reads_the_programme_in_both_languages_and_changes_time_zone(p
     expect(page.locator("h1")).to_contain_text("Programa de capacitación")
     expect(page.locator("#session-1-title")).to_contain_text("Migración laboral")
     expect(first_time_cell(page)).to_have_text("14:00–14:10")
-    expect(page.locator("#zone-note")).to_contain_text("America/Mexico_City")
+    expect(page.locator("#zone-note")).to_contain_text("hora de Ciudad de México")
 
     page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/en/programmes/crm-2021/$"))
@@ -29,10 +29,10 @@ def test_a_visitor_reads_the_programme_in_both_languages_and_changes_time_zone(p
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"tz=America%2FSanto_Domingo"))
     expect(first_time_cell(page)).to_have_text("15:00–15:10")
-    expect(page.locator("#zone-note")).to_contain_text("America/Santo_Domingo")
-    expect(page.locator("#zone-note")).to_contain_text("America/Mexico_City")
+    expect(page.locator("#zone-note")).to_contain_text("Santo Domingo Time")
+    expect(page.locator("#zone-note")).to_contain_text("Mexico City Time")
     # The programme's own time stays beside the viewer's.
-    expect(page.locator("#session-1 tbody tr").first.locator("td.programme-time")).to_have_text(
+    expect(page.locator("#session-1 tbody tr").first.locator("td.programme-time")).to_contain_text(
         "14:00–14:10"
     )
 

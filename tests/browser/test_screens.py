@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,7 @@ def test_the_page_fits_a_phone_and_a_laptop_screen(page, demo, tmp_path, name, w
     certificate = long_names(demo, "es")
     if who == "participant":
         log_in(page, PARTICIPANT)
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(page.get_by_role("button", name=re.compile("Log out|Cerrar sesión"))).to_be_visible()
     problems = []
     for language in LANGUAGES:
         page.goto(f"/{language}/" + path.format(code=certificate.formatted_code))

@@ -1,10 +1,12 @@
 """The public verification page, the holder's download, the managers' page and archive."""
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from capacita.certificates import services
 from capacita.certificates.models import Certificate, FailedLookup
@@ -29,7 +31,7 @@ def test_a_valid_code_shows_the_holder_programme_dates_and_issue_date(client, ce
     assert "Valid certificate" in content
     assert certificate.holder_name in content
     assert certificate.programme.title in content
-    assert "From Oct. 26, 2021 to Oct. 29, 2021" in content
+    assert "From Tuesday 26 October 2021 to Friday 29 October 2021" in content
     assert certificate.issued_at.astimezone(certificate.programme.zone).strftime("%Y") in content
     # No e-mail or other personal data.
     assert certificate.user.email not in content and "@" not in content.split("<main", 1)[1]
@@ -77,30 +79,70 @@ def test_a_forwarded_address_that_is_no_address_counts_as_the_connections(client
     assert list(FailedLookup.objects.values_list("address", flat=True)) == ["192.0.2.7"]
 
 
-def test_too_many_unknown_codes_from_one_address_get_429(client, certificate, settings):
+def look_up_unknown_codes(client, count, address="127.0.0.1"):
+    for number in range(count):
+        response = client.get(verify_url(f"AAAA-BBBB-CCCC-{number:04d}"), REMOTE_ADDR=address)
+        assert response.status_code == 404
+
+
+def test_past_the_limit_of_unknown_codes_a_valid_code_still_verifies(client, certificate, settings):
     settings.VERIFY_FAILURE_LIMIT = 3
-    for _ in range(3):
-        assert client.get(verify_url("AAAA-BBBB-CCCC-DDDD")).status_code == 404
-    throttled = client.get(verify_url("AAAA-BBBB-CCCC-DDDE"))
-    assert throttled.status_code == 429
-    assert "Too many attempts" in throttled.content.decode()
-    # The address waits, even for a good code; another address does not.
-    assert client.get(verify_url(certificate.formatted_code)).status_code == 429
-    other = client.get(verify_url(certificate.formatted_code), REMOTE_ADDR="203.0.113.9")
-    assert other.status_code == 200
+    look_up_unknown_codes(client, 3)
+    assert client.get(verify_url("AAAA-BBBB-CCCC-DDDE")).status_code == 429
+    # An office behind one address checks a real certificate: it is verified, at once.
+    page = client.get(verify_url(certificate.formatted_code))
+    assert page.status_code == 200
+    assert "Valid certificate" in page.content.decode()
+    typed = client.get(reverse("verification:lookup"), {"code": certificate.code.lower()})
+    assert client.get(typed["Location"]).status_code == 200
 
 
-def test_failures_older_than_the_window_no_longer_count(client, db, settings):
-    import datetime as dt
+def test_past_the_limit_an_unknown_code_gets_429_with_retry_after(client, certificate, settings):
+    settings.VERIFY_FAILURE_LIMIT = 3
+    settings.VERIFY_FAILURE_WINDOW_SECONDS = 600
+    look_up_unknown_codes(client, 3)
+    for _ in range(5):
+        throttled = client.get(verify_url("AAAA-BBBB-CCCC-DDDE"))
+        assert throttled.status_code == 429
+        assert 590 <= int(throttled["Retry-After"]) <= 600
+    content = throttled.content.decode()
+    assert "Too many attempts" in content
+    assert "still verified at once" in content and "wait 10 minutes" in content
+    # The form stays: a real code can be typed.
+    assert 'name="code"' in content
+    # Looks-ups during the wait are not recorded: they neither lengthen it nor fill the table.
+    assert FailedLookup.objects.count() == 3
+    # Another address does not wait.
+    other = client.get(verify_url("AAAA-BBBB-CCCC-DDDE"), REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 404
 
-    from django.utils import timezone
 
+def test_the_wait_is_said_in_spanish(client, db, settings):
+    settings.VERIFY_FAILURE_LIMIT = 1
+    look_up_unknown_codes(client, 1)
+    with translation.override("es"):
+        page = client.get(verify_url("AAAA-BBBB-CCCC-DDDE"))
+    assert page.status_code == 429
+    assert "espere 10 minutos" in page.content.decode()
+
+
+def test_the_wait_ends_when_the_oldest_counted_failure_leaves_the_window(client, db, settings):
     settings.VERIFY_FAILURE_LIMIT = 2
-    for _ in range(2):
-        client.get(verify_url("AAAA-BBBB-CCCC-DDDD"))
-    assert client.get(verify_url("AAAA-BBBB-CCCC-DDDD")).status_code == 429
-    FailedLookup.objects.update(at=timezone.now() - dt.timedelta(seconds=601))
+    settings.VERIFY_FAILURE_WINDOW_SECONDS = 600
+    look_up_unknown_codes(client, 2)
+    now = timezone.now()
+    first, second = FailedLookup.objects.order_by("pk")
+    FailedLookup.objects.filter(pk=first.pk).update(at=now - dt.timedelta(seconds=590))
+    FailedLookup.objects.filter(pk=second.pk).update(at=now - dt.timedelta(seconds=100))
+    throttled = client.get(verify_url("AAAA-BBBB-CCCC-DDDD"))
+    assert throttled.status_code == 429
+    assert 1 <= int(throttled["Retry-After"]) <= 10
+    FailedLookup.objects.filter(pk=first.pk).update(at=now - dt.timedelta(seconds=601))
+    # One more unknown code is looked up; then the address waits for the second failure.
     assert client.get(verify_url("AAAA-BBBB-CCCC-DDDD")).status_code == 404
+    throttled = client.get(verify_url("AAAA-BBBB-CCCC-DDDD"))
+    assert throttled.status_code == 429
+    assert 490 <= int(throttled["Retry-After"]) <= 500
 
 
 def test_the_holder_downloads_their_own_certificate(client_as, certificate, programme):

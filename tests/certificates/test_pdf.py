@@ -92,7 +92,7 @@ def test_it_prints_english_texts_in_english(programme, participant):
     assert flat(programme.title_es) not in text
     assert "Certificate of achievement" in text
     assert "from 26 to 29 October 2021" in text
-    assert "Issued on 26 October 2021" in text
+    assert "Issued on Tuesday 26 October 2021" in text
     assert f"Verify at {certificate.verification_address()}" in text
     assert certificate.formatted_code in text
 

@@ -10,9 +10,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from capacita.completions.moodle import moodle_users_csv, without_formula
+from capacita.completions.moodle import moodle_users_csv
 from capacita.completions.selectors import participants
 from capacita.programmes.models import Country, Membership, Role
+from capacita.sheets import csv_text as without_formula
 
 User = get_user_model()
 URL = "/en/programmes/crm-2021/courses/moodle-users.csv"

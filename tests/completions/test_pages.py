@@ -115,7 +115,10 @@ def test_the_course_page_lists_participants_and_the_unmatched_rows(client_as, co
         rf'<tr class="status-completed" id="participant-{ana.pk}">(.*?)</tr>', page, re.S
     ).group(1)
     # Unambiguous whatever the date order: 3 November, in the programme's zone.
-    assert '<time datetime="2021-11-03T16:22:00+00:00">3 Nov 2021, 10:22</time>' in ana_row
+    assert (
+        '<time datetime="2021-11-03T16:22:00+00:00">Wednesday 3 November 2021, 10:22</time>'
+        in ana_row
+    )
     assert f'<tr class="status-not_completed" id="participant-{bruno.pk}">' in page
     unmatched = re.search(r'<tr id="unmatched-3">(.*?)</tr>', page, re.S).group(1)
     assert "Stranger Person" in unmatched and "stranger@example.org" in unmatched

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Permission
 
 from capacita.emails.models import OutgoingEmail
-from capacita.programmes.models import Programme
+from tests.other_programme import another_programme
 
 LIST_URL = "/en/admin/emails/outgoingemail/"
 
@@ -28,18 +26,7 @@ def record(to, programme, status=OutgoingEmail.Status.SENT):
 
 @pytest.fixture
 def other_programme():
-    return Programme.objects.create(
-        slug="otro-2031",
-        title_es="Otro programa",
-        title_en="Another programme",
-        description_es="-",
-        description_en="-",
-        general_objective_es="-",
-        general_objective_en="-",
-        time_zone="America/Mexico_City",
-        start_date=datetime.date(2031, 1, 1),
-        end_date=datetime.date(2031, 1, 2),
-    )
+    return another_programme()
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from django.utils import translation
 from capacita.emails.models import OutgoingEmail
 from capacita.nominations.models import Nomination
 from capacita.nominations.services import accept_nominations
+from tests.emails.sent import sent_text
 from tests.emails.smtp import CollectingHandler, start_server
 
 User = get_user_model()
@@ -207,7 +208,7 @@ def test_the_link_in_the_email_works_once(smtp_server, run_worker, programme, us
 
 def invitation_link(nominee) -> str:
     [invitation] = OutgoingEmail.objects.filter(to=nominee.email)
-    return link_in(invitation.body_text)
+    return link_in(sent_text(invitation))
 
 
 def test_the_link_shows_the_form_until_the_password_is_set(programme, users, client):

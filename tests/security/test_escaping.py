@@ -1,35 +1,49 @@
 """What people type is shown as text everywhere: escaped in pages, literal in PDFs, and never
 a formula in a spreadsheet or a CSV file.
 
-One fixture gives hostile values to what users and managers type (a participant's names, a
-nomination's institution and position, a written test answer, a group's answer, a group's
-own vulnerability factor, the balance's texts, an agenda item's title, a profile's name, the
-reasons of corrections); each test then reads one page, export or PDF that shows them.
+One fixture gives hostile values to what users and managers type (participants' and a
+manager's names and e-mail addresses, a nomination's institution and position, a written test
+answer, a question's code and text, a choice, a group's name and answer, a group's own
+vulnerability factor, the balance's texts, an agenda item's title, a profile's name, a
+country's name, a course's code and title, the reasons of corrections); each test then reads
+one page, export or PDF that shows them. Every CSV file and workbook is read whole: no cell
+of any of them is a formula, and every column that shows typed text is shown to have held a
+hostile value (or is named among the columns Capacita fills itself).
 """
 
 from __future__ import annotations
 
 import csv
+import fnmatch
 import io
 import re
 
 import pypdf
 import pytest
+from django.db import transaction
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from capacita.agenda.models import AgendaItem
 from capacita.attendance import services as attendance
 from capacita.audit.models import AuditEvent
-from capacita.evaluation.models import Answer, Question, Questionnaire, Response
+from capacita.evaluation.models import (
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+)
 from capacita.groupwork import services as groupwork
-from capacita.groupwork.models import GroupMember, SessionWork
+from capacita.groupwork.models import GroupMember, GroupQuestion, SessionWork, WorkGroup
 from capacita.nominations.models import Nomination
-from capacita.programmes.models import Country
+from capacita.programmes.models import Country, Membership, Role
 from capacita.reports.models import BalanceNarrative
 from capacita.vulnerability import services as vulnerability
 from tests.certificates.issued import issued_certificate
-from tests.progress.conftest import complete_everything
+from tests.progress.conftest import OPTIONAL_COURSE, complete_everything
+from tests.test_access_matrix import MATRIX
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +64,22 @@ RECOMMENDATIONS = '=HYPERLINK("http://x.example","z")'
 AGENDA_TITLE = "<script>alert(6)</script> =SUM(1)"
 PROFILE = '=HYPERLINK("http://x.example","profile")'
 REASON = "=cmd|' /C calc'!A0 <script>alert(7)</script>"
+# Django's EmailField accepts these.
+EMAIL = "=cmd|'/ccalc'!a0@example.org"
+OTHER_EMAIL = "-2+3@example.org"
+# Where the semicolon is the list separator, a spreadsheet program splits a CSV file's cells
+# at semicolons too; a line break outside quotes ends a row.
+THIRD_FIRST_NAME = "@Ana;=1+1;"
+THIRD_LAST_NAME = "Prueba\n@SUM(1+1)"
+MANAGER_FIRST_NAME = "+Manager"
+COUNTRY = '=HYPERLINK("http://x.example","country")'
+COURSE_CODE = "=1+1"
+COURSE_TITLE = "@SUM(3)"
+QUESTION_CODE = "-"  # before each question's own code
+QUESTION = '=HYPERLINK("http://x.example","question")'
+CHOICE = "+choice"
+GROUP = "=group"
+GROUP_QUESTION = "-question"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -121,6 +151,47 @@ def hostile(programme, users):
     profile = programme.profiles.first()
     profile.name_en = profile.name_es = PROFILE
     profile.save()
+
+    # What reaches the files only: addresses, names, and what managers type about the programme.
+    participant.email = EMAIL
+    participant.save()
+    other.email = OTHER_EMAIL
+    other.save()
+    third = (
+        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT, country__code="MX")
+        .exclude(user=participant)
+        .first()
+        .user
+    )
+    third.first_name, third.last_name = THIRD_FIRST_NAME, THIRD_LAST_NAME
+    third.save()
+    attendance.mark_attendance(programme.sessions.get(number=1), third, "present", REASON, manager)
+    manager.first_name = MANAGER_FIRST_NAME
+    manager.save()
+    Country.objects.filter(code="MX").update(name_es=COUNTRY, name_en=COUNTRY)
+    programme.courses.filter(code=OPTIONAL_COURSE).update(
+        code=COURSE_CODE, title_es=COURSE_TITLE, title_en=COURSE_TITLE
+    )
+    # A choice question outside the knowledge items, whose choices' texts the reports list.
+    asked = Question.objects.create(
+        section=pre.sections.exclude(kind=Section.Kind.KNOWLEDGE).first(),
+        position=99,
+        code="U99",
+        kind=Question.Kind.SINGLE,
+        required=False,
+    )
+    Choice.objects.create(question=asked, code="a")
+    questions = Question.objects.filter(section__questionnaire__programme=programme)
+    for each in questions:  # a pre-test's item and the post-test's keep one code
+        each.code, each.text_es, each.text_en = QUESTION_CODE + each.code, QUESTION, QUESTION
+        each.save()
+    Choice.objects.filter(question__in=questions).update(text_es=CHOICE, text_en=CHOICE)
+    WorkGroup.objects.filter(session_work__session__programme=programme).update(
+        name_es=GROUP, name_en=GROUP
+    )
+    GroupQuestion.objects.filter(group__session_work__session__programme=programme).update(
+        text_es=GROUP_QUESTION, text_en=GROUP_QUESTION
+    )
     return {
         "participant": participant,
         "other": other,
@@ -190,60 +261,172 @@ def test_pages_show_typed_text_escaped(client_as, hostile, role, address, shown)
 
 # --- Spreadsheets and CSV files --------------------------------------------------------------
 
+# Every CSV file and workbook the platform writes: (role, address, what must still be readable
+# in it). Shown as None: read for formulas only (no hostile value reaches it).
 EXPORTS = [
-    ("/board.xlsx", [FIRST_NAME, LAST_NAME, OTHER_LAST_NAME]),
-    ("/board.csv", [FIRST_NAME, LAST_NAME, OTHER_FIRST_NAME, OTHER_LAST_NAME]),
-    ("/reports/MX.xlsx", [FIRST_NAME]),
-    ("/balance.xlsx", [GROUP_ANSWER, TEST_ANSWER, LESSONS, RECOMMENDATIONS]),
-    ("/tests/report.xlsx", [TEST_ANSWER]),
-    ("/audit.csv", [REASON]),
-    ("/audit.xlsx", [REASON, f"{FIRST_NAME} {LAST_NAME}"]),
-    ("/courses/moodle-users.csv", [FIRST_NAME, LAST_NAME, OTHER_LAST_NAME]),
-    ("/nominations/template-en.xlsx", [PROFILE]),
-]
+    ("manager", "/board.xlsx", [FIRST_NAME, LAST_NAME, OTHER_LAST_NAME, EMAIL, COUNTRY]),
+    ("manager", "/board.csv", [FIRST_NAME, LAST_NAME, OTHER_FIRST_NAME, OTHER_LAST_NAME, EMAIL,
+                               OTHER_EMAIL, THIRD_FIRST_NAME, THIRD_LAST_NAME, COURSE_CODE]),
+    ("focal_point", "/board.csv", [FIRST_NAME, LAST_NAME, EMAIL, THIRD_FIRST_NAME, COUNTRY]),
+    ("manager", "/reports/MX.xlsx", [FIRST_NAME, EMAIL, THIRD_FIRST_NAME, COURSE_CODE]),
+    ("manager", "/reports/GT.xlsx", None),
+    ("manager", "/balance.xlsx", [GROUP_ANSWER, TEST_ANSWER, LESSONS, RECOMMENDATIONS, GROUP,
+                                  GROUP_QUESTION, QUESTION, CHOICE, COUNTRY]),
+    ("manager", "/tests/report.xlsx", [TEST_ANSWER, QUESTION, CHOICE, EMAIL, PROFILE]),
+    ("manager", "/audit.csv", [REASON, MANAGER_FIRST_NAME, THIRD_FIRST_NAME]),
+    ("manager", "/audit.xlsx", [REASON, f"{FIRST_NAME} {LAST_NAME}", MANAGER_FIRST_NAME]),
+    ("manager", "/courses/moodle-users.csv", [FIRST_NAME, LAST_NAME, OTHER_LAST_NAME, EMAIL,
+                                              OTHER_EMAIL, THIRD_FIRST_NAME, COURSE_CODE]),
+    ("manager", "/nominations/template-en.xlsx", [PROFILE]),
+    ("manager", "/nominations/template-es.xlsx", [PROFILE]),
+]  # fmt: skip
+
+# The columns Capacita fills itself (numbers, dates, codes, its own words, JSON), by export, as
+# fnmatch patterns of "<sheet>: <header>" (a CSV file's sheet is ""). Every other column shows
+# text people typed, and must have held a hostile value here.
+OWN_WORDS = ["*: All requirements met", "*: Certificate", "*: Missing", "*: Figure", "*: Value"]
+CODES = ["*: Country"]  # ISO codes in these sheets; the countries' names are "Group"
+CAPACITA_COLUMNS = {
+    # The sessions' and courses' columns hold "attended", "completed late"…
+    "/board.*": ["*: Session *", "*: corporate-responsibility", "*: migration-trends",
+                 f"*: {COURSE_CODE}", *OWN_WORDS],
+    "/audit.*": ["*: When *", "*: Action code", "*: Action", "*: Record type", "*: Record",
+                 "*: Details"],  # the details are JSON: "{…"
+    # Every course's code in every row: the hostile one is course3.
+    "/courses/moodle-users.csv": [": course1", ": course2"],
+    "/reports/*.xlsx": [*CODES, *OWN_WORDS],
+    "/balance.xlsx": [*CODES, *OWN_WORDS, "*: Test", "By sex-gender: Group", "Narrative: Part",
+                      "Countries: Completed *"],
+    "/tests/report.xlsx": [*CODES, *OWN_WORDS, "*: Test", "By sex-gender: Group"],
+    # The accepted values besides the profiles.
+    "/nominations/template-*.xlsx": ["Profiles: Sex/gender", "Profiles: Preferred language",
+                                     "Perfiles: Sexo/Género", "Perfiles: Idioma preferido"],
+}  # fmt: skip
+
+# Where a spreadsheet program may start a cell in a CSV cell's text: its start, and after a
+# semicolon (the list separator of Spanish settings) or a line break.
+UNPROTECTED = re.compile(r"(?:^|[;\r\n])[=+\-@\t\r]")
+PROTECTED = re.compile(r"(?:^|(?<=[;\r\n]))'(?=[=+\-@\t\r])")
 
 
 def content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def xlsx_cells(data: bytes) -> list:
+def xlsx_tables(data: bytes) -> dict[str, list[list]]:
+    """Each sheet's rows of cells, by sheet title."""
     workbook = load_workbook(io.BytesIO(data))
-    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    return {sheet.title: [list(row) for row in sheet.iter_rows()] for sheet in workbook.worksheets}
 
 
-def csv_cells(data: bytes) -> list[str]:
-    text = data.decode("utf-8-sig")
-    return [value for row in csv.reader(io.StringIO(text, newline="")) for value in row]
+def csv_table(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def neutralised(value: str) -> str:
-    """The text a CSV cell shows once its leading quote is taken off."""
-    return value[1:] if value.startswith("'") else value
+    """The text a CSV cell shows once the quotes put before formula characters are taken off."""
+    return PROTECTED.sub("", value)
 
 
-@pytest.mark.parametrize(("address", "shown"), EXPORTS, ids=[export[0] for export in EXPORTS])
-def test_exports_never_hold_a_formula(client_as, hostile, address, shown):
-    response = client_as("manager").get(PROGRAMME + address)
+def assert_no_formula_in_workbook(tables) -> None:
+    for title, rows in tables.items():
+        for cell in (cell for row in rows for cell in row):
+            where = (title, cell.coordinate, cell.value)
+            # A formula is a cell of type "f"; text starting with "=" in a string cell is text.
+            assert cell.data_type != "f", where
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                assert cell.data_type == "s", where
+
+
+def assert_no_formula_in_csv(rows) -> None:
+    for value in (value for row in rows for value in row):
+        assert not UNPROTECTED.search(value), value
+
+
+def filled_by_capacita(address: str, column: str) -> bool:
+    for pattern, columns in CAPACITA_COLUMNS.items():
+        if fnmatch.fnmatchcase(address, pattern):
+            return any(fnmatch.fnmatchcase(column, own) for own in columns)
+    raise AssertionError(f"{address}: not in CAPACITA_COLUMNS")
+
+
+def columns_without_a_hostile_value(address: str, tables: dict[str, list[list]]) -> list[str]:
+    """The columns of typed text (not Capacita's own, holding some text) where no value
+    started with a formula character."""
+    missing = []
+    for table, rows in tables.items():
+        if not rows:
+            continue
+        header, body = rows[0], rows[1:]
+        for index, title in enumerate(header):
+            column_name = f"{table}: {title or ''}"
+            if filled_by_capacita(address, column_name):
+                continue
+            column = [row[index] for row in body if index < len(row)]
+            texts = [value for value in column if isinstance(value, str)]
+            if not texts:
+                continue  # numbers only, or an empty template
+            if not any(text.startswith(FORMULA_STARTS) for text in texts):
+                missing.append(column_name)
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("role", "address", "shown"), EXPORTS, ids=[f"{role} {address}" for role, address, _ in EXPORTS]
+)
+def test_exports_never_hold_a_formula(client_as, hostile, role, address, shown):
+    response = client_as(role).get(PROGRAMME + address)
     assert response.status_code == 200
     data = content(response)
     if address.endswith(".xlsx"):
-        cells = xlsx_cells(data)
-        for cell in cells:
-            # A formula is a cell of type "f"; text starting with "=" in a string cell is text.
-            assert cell.data_type != "f", (cell.coordinate, cell.value)
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                assert cell.data_type == "s", (cell.coordinate, cell.value)
-        texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+        cells = xlsx_tables(data)
+        assert_no_formula_in_workbook(cells)
+        tables = {
+            title: [[cell.value for cell in row] for row in rows] for title, rows in cells.items()
+        }
     else:
-        texts = csv_cells(data)
-        for value in texts:
-            assert not value.startswith(FORMULA_STARTS), value
-        texts = [neutralised(value) for value in texts]
-    joined = "\n".join(texts)
+        rows = csv_table(data)
+        assert_no_formula_in_csv(rows)
+        tables = {"": [[neutralised(value) for value in row] for row in rows]}
+    if shown is None:
+        return
+    untried = columns_without_a_hostile_value(address, tables)
+    assert not untried, f"columns never given a hostile value: {untried}"
+    joined = "\n".join(
+        value for rows in tables.values() for row in rows for value in row if isinstance(value, str)
+    )
     for text in shown:
         # The text is still readable: whole, or (a name) stripped of its spaces around it.
         assert text in joined or text.strip() in joined, text
+
+
+def test_every_csv_file_and_workbook_is_read_here(programme):
+    """A new export without its row in EXPORTS fails here."""
+    addresses = set()
+    for row in MATRIX.values():
+        if row.urls and row.method == "get":
+            addresses |= {url for url in built_urls(row, programme) if url.endswith(FILES)}
+    read = {re.sub(r"^/(es|en)/programmes/crm-2021", "", url) for url in addresses}
+    assert read <= {address for _role, address, _shown in EXPORTS}
+
+
+FILES = (".csv", ".xlsx")
+
+
+class _Undone(Exception):
+    pass
+
+
+def built_urls(row, programme) -> list[str]:
+    """The row's addresses, what building them saved undone."""
+    urls = []
+    try:
+        with transaction.atomic():
+            urls = list(row.urls(programme))
+            raise _Undone
+    except _Undone:
+        pass
+    return urls
 
 
 # --- PDFs ------------------------------------------------------------------------------------
@@ -283,7 +466,7 @@ def test_the_verification_page_shows_no_more_than_the_holders_name(client, hosti
     certificate = hostile["certificate"]
     html = client.get(f"/en/verify/{certificate.formatted_code}/").content.decode()
     assert escaped(FIRST_NAME) in html
-    for private in (hostile["participant"].email, escaped(INSTITUTION), escaped(REASON)):
+    for private in (escaped(hostile["participant"].email), escaped(INSTITUTION), escaped(REASON)):
         assert private not in html
 
 
