@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext
 
-from capacita import admin_scoping, formats, permissions, zones
+from capacita import admin_scoping, formats, permissions, rounding, zones
 from capacita.agenda import timezones
 
 register = template.Library()
@@ -48,7 +48,7 @@ def percent(fraction, signed: bool = False) -> str:
     percentage points with its sign ("+18 points"): "+18 %" would read as a relative change."""
     if fraction is None or fraction == "":
         return "—"
-    value = round(float(fraction) * 100)
+    value = rounding.percent(float(fraction))
     if not signed:
         return f"{number_format(value)} %"
     sign = "+" if value > 0 else "−" if value < 0 else "±"
@@ -62,7 +62,7 @@ def decimal(value, places: int = 2) -> str:
     """A number with `places` decimals in the active language's format; "—" for None."""
     if value is None or value == "":
         return "—"
-    return number_format(round(float(value), places), decimal_pos=places)
+    return number_format(rounding.half_up(float(value), places), decimal_pos=places)
 
 
 @register.simple_tag

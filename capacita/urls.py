@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from capacita import views
+from capacita.accounts.login import following_language
 
 admin.site.site_header = "Capacita"
 admin.site.site_title = "Capacita"
+# After signing in there, a person lands on the administration in their own language.
+admin.site.login = following_language(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -3,6 +3,7 @@ of the page they signed in from."""
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,3 +44,26 @@ class LoginView(auth_views.LoginView):
             return in_language(url, language)
         with translation.override(language):
             return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def following_language(site_login):
+    """The administration site's login view (`site_login`, an `AdminSite.login`) leading,
+    as the main login does, to `next` (or the administration's index) in the language of the
+    person who signed in: a person whose language is English who signs in at /es/admin/login/
+    lands on /en/admin/. What `next` may be is checked by the admin's own login as before."""
+
+    @functools.wraps(site_login)
+    def login(request, extra_context=None):
+        response = site_login(request, extra_context)
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "")
+        if (
+            response.status_code in (301, 302)
+            and user is not None
+            and user.is_authenticated
+            and language in {code for code, _name in settings.LANGUAGES}
+        ):
+            response["Location"] = in_language(response["Location"], language)
+        return response
+
+    return login

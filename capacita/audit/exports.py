@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from capacita.sheets import csv_file, text_workbook
 
+from .details import DetailReader
 from .selectors import persons_concerned
 
 # Events are read a few thousand at a time; the persons they concern all at once, by record
@@ -29,6 +30,7 @@ def audit_header(programme) -> list[str]:
         _("Person concerned"),
         _("Why"),
         _("Details"),
+        _("Details as recorded"),
     ]
 
 
@@ -41,7 +43,19 @@ def audit_lines(programme, events):
             pk__in=events.order_by().exclude(actor=None).values("actor_id")
         )
     }
+    chunk = []
     for event in events.iterator(chunk_size=CHUNK):
+        chunk.append(event)
+        if len(chunk) == CHUNK:
+            yield from _lines(programme, chunk, persons, actors)
+            chunk = []
+    yield from _lines(programme, chunk, persons, actors)
+
+
+def _lines(programme, events, persons, actors):
+    # The people, courses and countries the details name: read once for the chunk.
+    reader = DetailReader(events, programme=programme)
+    for event in events:
         concerned = persons.get((event.subject_type, event.subject_id))
         actor = actors.get(event.actor_id)
         yield [
@@ -54,6 +68,7 @@ def audit_lines(programme, events):
             event.subject_id,
             str(concerned) if concerned else "",
             event.reason,
+            reader.text(event),
             json.dumps(event.details, ensure_ascii=False, sort_keys=True),
         ]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -33,6 +32,7 @@ class AuditRow:
     event: AuditEvent
     concerned: Concerned | None
     record_type: str
+    details: list[tuple[str, str]] = field(default_factory=list)  # (label, value), readable
 
     @property
     def who(self) -> str:
@@ -50,7 +50,8 @@ class AuditRow:
 
     @property
     def details_text(self) -> str:
-        return compact_details(self.event.details)
+        """The details in one line: "label: value; label: value"."""
+        return "; ".join(f"{label}: {value}" for label, value in self.details)
 
 
 def _keyed(queryset, ids):
@@ -125,9 +126,13 @@ def record_type_label(subject_type: str) -> str:
     return str(model._meta.verbose_name)
 
 
-def audit_rows(events) -> list[AuditRow]:
-    """`events` (a page of them) with their persons: one query per record type present."""
+def audit_rows(events, *, programme=None, zone=None) -> list[AuditRow]:
+    """`events` (a page of them) with their persons (one query per record type present) and
+    their details in the reader's language, moments in `zone` (see `details`)."""
+    from .details import DetailReader
+
     events = list(events)
+    reader = DetailReader(events, programme=programme, zone=zone)
     wanted: dict[str, set] = {}
     for event in events:
         wanted.setdefault(event.subject_type, set()).add(event.subject_id)
@@ -141,6 +146,7 @@ def audit_rows(events) -> list[AuditRow]:
             event=event,
             concerned=found[event.subject_type].get(event.subject_id),
             record_type=record_type_label(event.subject_type),
+            details=reader.lines(event),
         )
         for event in events
     ]
@@ -158,17 +164,3 @@ def persons_concerned(events) -> dict[tuple[str, str], Concerned]:
         for subject_id, person in fetch(ids).items():
             found[(subject_type, subject_id)] = person
     return found
-
-
-def compact_details(details) -> str:
-    """`key: value; key: value`, short enough for a table cell."""
-    if not details:
-        return ""
-    if not isinstance(details, dict):
-        return json.dumps(details, ensure_ascii=False)
-    parts = []
-    for key, value in details.items():
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value, ensure_ascii=False)
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)

@@ -39,7 +39,7 @@ def events(request, slug):
     form = filter_form(request.GET)
     page = Paginator(filtered_events(programme, form), PER_PAGE).get_page(request.GET.get("page"))
     zone, _message = viewer_zone(None, request.user, programme)
-    rows = audit_rows(page.object_list)
+    rows = audit_rows(page.object_list, programme=programme, zone=zone)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

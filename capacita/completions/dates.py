@@ -62,7 +62,7 @@ IGNORED_WORDS = frozenset(
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
         "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
         "de", "del", "at", "a", "las", "la", "el", "on", "the", "of", "y", "and",
-        "st", "nd", "rd", "th", "hrs", "h",
+        "st", "nd", "rd", "th", "hrs", "h", "dia",
     }
 )  # fmt: skip
 TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?!\d)\s*(am|pm)?(?![a-z])")

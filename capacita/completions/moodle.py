@@ -35,7 +35,7 @@ from capacita import uploads
 from capacita.sheets import csv_file
 from capacita.typed_text import folded, without_accents
 
-from .dates import DATE_ORDERS, DateError, clean_text, parse_moodle_date
+from .dates import DATE_ORDERS, DateError, clean_text, order_label, parse_moodle_date
 from .selectors import participants
 
 MAX_BYTES = 5 * 1024 * 1024  # a report of a few thousand people is far smaller
@@ -449,6 +449,9 @@ def _completion(
     state_blank = _normalise(state_text) in BLANKS
     date_blank = _normalise(date_text) in BLANKS
     state = None if state_blank else completion_state(state_text)
+    # "Completed 07/11/21, 09:15": the state word followed by the date, as some sites write
+    # it; the date is read, never dropped (a cell whose date cannot be read is refused).
+    written = _date_after_state(state_text) if state else None
     if has_date_column:
         if state is None and not state_blank:
             # Not a state word: a site writing the date here too.
@@ -457,9 +460,39 @@ def _completion(
             state = not date_blank  # no state, but a date: completed then
         if not state:
             return False, None
-        return True, None if date_blank else parse_moodle_date(date_text, order)
+        if not date_blank:
+            return True, parse_moodle_date(date_text, order)
+        return True, None if written is None else _state_date(state_text, written, order)
     if state_blank:
         return False, None
     if state is not None:
+        if state and written is not None:
+            return True, _state_date(state_text, written, order)
         return state, None
     return True, parse_moodle_date(state_text, order)
+
+
+STATE_WORD = re.compile(r"^\W*[^\W\d_]+")
+
+
+def _date_after_state(text: str) -> str | None:
+    """What follows the state word of a "completed" cell, without the words in brackets
+    ("Completed (achieved pass grade)"); None when nothing does."""
+    text = clean_text(text)
+    match = STATE_WORD.match(text)
+    rest = text[match.end() :] if match else text
+    rest = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", rest)
+    rest = rest.strip(" \t:;,-–—")
+    return rest or None
+
+
+def _state_date(state_text: str, written: str, order: str) -> dt.datetime:
+    """The date and time written after the state word; DateError naming the whole cell when
+    they cannot be read (such a row is refused, never counted without its date)."""
+    try:
+        return parse_moodle_date(written, order)
+    except DateError as error:
+        raise DateError(
+            _("“%(text)s” says the course is completed, but its date cannot be read as %(order)s.")
+            % {"text": clean_text(state_text), "order": order_label(order)}
+        ) from error

@@ -25,7 +25,15 @@ class ChoiceInline(LabelledTabularInline):
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(ProgrammeScopedAdmin):
     programme_lookup = "programme"
-    list_display = ("__str__", "kind", "opens_at", "closes_at", "manual_state")
+    list_display = (
+        "__str__",
+        "kind",
+        "opens_at",
+        "closes_at",
+        "manual_state",
+        "review_after_submit",
+        "review_after_close",
+    )
     list_filter = ("kind", "manual_state")
     fieldsets = (
         (None, {"fields": ("programme", "kind")}),
@@ -38,6 +46,17 @@ class QuestionnaireAdmin(ProgrammeScopedAdmin):
                     "Left empty, the dates are set when the test is saved: the pre-test "
                     "around the start of session 1, the post-test around the end of "
                     "session 3."
+                ),
+            },
+        ),
+        (
+            _("What participants see of their submitted test"),
+            {
+                "fields": ("review_after_submit", "review_after_close"),
+                "description": _(
+                    "As the review options of a Moodle quiz. Whatever is chosen here, the "
+                    "right answer to a question that a later test asks again stays hidden "
+                    "until that test has closed."
                 ),
             },
         ),

@@ -4,7 +4,8 @@ inline style (colours come from classes in capacita.css), and a text alternative
 Every chart is 640 units wide (the viewBox; CSS scales it to the page) and as tall as its
 rows need. Shares are fractions 0–1; a bar's length is exactly proportional to its share
 (coordinates are written with two decimals) and its label is the share rounded half up to a
-whole percent. Text that comes from callers is escaped; the same input gives the same string.
+whole percent by `capacita.rounding`, as on every page and in every file. Text that comes
+from callers is escaped; the same input gives the same string.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from capacita import rounding
 
 WIDTH = 640
 FONT = 14  # labels
@@ -457,12 +460,11 @@ def _arrow(pre: float | None, post: float | None) -> str:
 
 
 def _percent(share: float | None) -> str:
-    """62 % for 0.62, rounded half up (away from zero); "not shown" for None."""
+    """62 % for 0.62, rounded half up (away from zero) as every figure is
+    (`capacita.rounding.percent`); "not shown" for None."""
     if share is None:
         return _("not shown")
-    value = round(share * 100, 6)  # drop float noise (0.285 * 100 = 28.499999…)
-    whole = int(math.floor(abs(value) + 0.5)) * (-1 if value < 0 else 1)
-    return _("%(value)s %%") % {"value": whole}
+    return _("%(value)s %%") % {"value": rounding.percent(share)}
 
 
 def _short(text: str, limit: int) -> str:

@@ -30,6 +30,13 @@ def read_tests_file(path: Path = DEMO_TESTS_FILE) -> dict:
         return yaml.safe_load(file)
 
 
+def _review(spec: dict) -> dict:
+    """The review options a test of the file names (`after_submit`, `after_close`); the
+    model's defaults for those it leaves out."""
+    names = {"after_submit": "review_after_submit", "after_close": "review_after_close"}
+    return {names[key]: value for key, value in spec.items() if key in names}
+
+
 def _add_section(questionnaire, position, kind, title, questions, *, knowledge=False):
     section = Section.objects.create(
         questionnaire=questionnaire,
@@ -77,6 +84,7 @@ def load_demo_tests(programme, data: dict | None = None) -> list[Questionnaire]:
                 intro_en=spec["intro"]["en"],
                 opens_at=opens_at,
                 closes_at=closes_at,
+                **_review(spec.get("review", {})),
             )
             knowledge = data["knowledge"]
             _add_section(

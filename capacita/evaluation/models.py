@@ -22,6 +22,17 @@ class Questionnaire(BilingualMixin):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
 
+    class Review(models.TextChoices):
+        """What a participant sees of their submitted test, as Moodle's review options;
+        each level shows what the one before shows, and more. Whatever is chosen, the right
+        answer to a question a later test asks again stays hidden until that test has
+        closed (`review.withheld_questions`)."""
+
+        NOTHING = "nothing", _("their own answers only")
+        SCORE = "score", _("their answers and their score")
+        MARKS = "marks", _("their answers, their score and which answers were right")
+        KEY = "key", _("their answers, their score, which answers were right and the right answers")
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="questionnaires"
     )
@@ -39,6 +50,26 @@ class Questionnaire(BilingualMixin):
         default=ManualState.AUTO,
         help_text=_("Open or close the test by hand, whatever its dates say."),
     )
+    review_after_submit = models.CharField(
+        _("after submitting, each participant sees"),
+        max_length=7,
+        choices=[choice for choice in Review.choices if choice[0] != "key"],
+        default=Review.SCORE,
+        help_text=_(
+            "Until the test closes. The right answers are not among the choices: others may "
+            "still be answering."
+        ),
+    )
+    review_after_close = models.CharField(
+        _("once the test has closed, each participant sees"),
+        max_length=7,
+        choices=Review.choices,
+        default=Review.KEY,
+        help_text=_(
+            "The right answer to a question that a later test asks again is shown only "
+            "once that test has closed too."
+        ),
+    )
 
     title = Bilingual("title")
     intro = Bilingual("intro")
@@ -55,6 +86,26 @@ class Questionnaire(BilingualMixin):
 
     def __str__(self):
         return f"{self.programme} · {self.get_kind_display()}"
+
+    REVIEW_ORDER = ("nothing", "score", "marks", "key")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        order = self.REVIEW_ORDER
+        if (
+            self.review_after_submit in order
+            and self.review_after_close in order
+            and order.index(self.review_after_close) < order.index(self.review_after_submit)
+        ):
+            raise ValidationError(
+                {
+                    "review_after_close": _(
+                        "Once the test has closed, participants see at least what they saw "
+                        "after submitting."
+                    )
+                }
+            )
 
 
 class Section(BilingualMixin):

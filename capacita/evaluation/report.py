@@ -1,14 +1,22 @@
 """The evaluation figures of a programme: one piece of code computes them for every output
 (the `report` command's JSON and workbook, and the organisers' report page), in a fixed
-number of queries. Knowledge scores are fractions of the maximum (0–1)."""
+number of queries. Knowledge scores are fractions of the maximum (0–1).
+
+Every figure leaves this module as it is shown (`capacita.rounding`: half up): shares as
+fractions of whole percentages (0.825 is given as 0.83, shown "83 %"), means on the 1–5
+scale with one decimal, the Wilcoxon test's figures with the decimals its page gives. The
+page, its charts, the workbook, the PDFs and the JSON thus read the same number; nothing
+downstream rounds again to another one."""
 
 from __future__ import annotations
 
 import statistics as pystats
 from collections import defaultdict
+from dataclasses import asdict
 
 from django.utils.translation import gettext as _
 
+from capacita import rounding
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Membership, Role
 
@@ -26,6 +34,42 @@ from .statistics import (
 KINDS = ("pre", "post")
 # The points of a 1–5 agreement scale that count as agreeing.
 AGREEING = (4, 5)
+# The figures that are shares (fractions shown as whole percentages) and the decimals of
+# the others, as the report's page writes them.
+SHARES = frozenset(
+    {
+        # knowledge (KnowledgeSummary)
+        "mean_pre",
+        "median_pre",
+        "mean_post",
+        "median_post",
+        "mean_gain",
+        "gain_ci_low",
+        "gain_ci_high",
+        "normalized_gain",
+        "improved",
+        "same",
+        "worsened",
+        # per item (ItemChange)
+        "pre_correct",
+        "post_correct",
+        "change",
+        # expectations against satisfaction
+        "met",
+        "short",
+    }
+)
+SCALE_DECIMALS = 1
+PLACES = {
+    "wilcoxon_statistic": 1,
+    "wilcoxon_p": 4,
+    "effect_size": 2,
+    "mean_expectations_all": SCALE_DECIMALS,
+    "mean_satisfaction_all": SCALE_DECIMALS,
+    "mean_expectations": SCALE_DECIMALS,
+    "mean_satisfaction": SCALE_DECIMALS,
+    "mean_difference": SCALE_DECIMALS,
+}
 
 
 def evaluation_report(programme) -> dict:
@@ -129,8 +173,8 @@ def evaluation_report(programme) -> dict:
                 "name": user.get_full_name(),
                 "user_id": user.pk,
                 "country": membership.country.code if membership.country_id else None,
-                "pre": _round(pre),
-                "post": _round(post),
+                "pre": rounding.share(pre),
+                "post": rounding.share(post),
                 "pre_state": state_of.get((user.pk, "pre")),
                 "post_state": state_of.get((user.pk, "post")),
             }
@@ -149,7 +193,7 @@ def evaluation_report(programme) -> dict:
         item_text.update({q.code: q.text for q in knowledge[kind]})
     items = []
     for change in item_changes(item_answers):
-        line = change.as_dict()
+        line = _shown(asdict(change))
         line["question"] = item_text.get(change.code, "")
         items.append(line)
 
@@ -159,10 +203,10 @@ def evaluation_report(programme) -> dict:
             "participants": len(participants),
             **{kind: dict(states[kind]) for kind in KINDS},
         },
-        "knowledge": knowledge_summary(scores).as_dict(),
-        "by_country": [group.as_dict() for group in by_group(by_country)],
-        "by_profile": [group.as_dict() for group in by_group(by_profile)],
-        "by_gender": [group.as_dict() for group in _every_gender(by_group(by_gender))],
+        "knowledge": _shown(asdict(knowledge_summary(scores))),
+        "by_country": [_group(group) for group in by_group(by_country)],
+        "by_profile": [_group(group) for group in by_group(by_profile)],
+        "by_gender": [_group(group) for group in _every_gender(by_group(by_gender))],
         "items": items,
         "expectations_satisfaction": _expectations_satisfaction(questions, scales),
         "scales": [
@@ -225,9 +269,9 @@ def _scale_line(question, values) -> dict:
         **_heading(question),
         "n": n,
         "counts": {str(point): count for point, count in distribution["counts"].items()},
-        "mean": _round(distribution["mean"]),
-        "median": distribution["median"],
-        "agreeing": _round(agreeing / n) if n else None,
+        "mean": rounding.half_up(distribution["mean"], SCALE_DECIMALS),
+        "median": rounding.half_up(distribution["median"], SCALE_DECIMALS),
+        "agreeing": rounding.share(agreeing / n) if n else None,
     }
 
 
@@ -245,7 +289,7 @@ def _choice_line(question, answers: list[list[str]]) -> dict:
                 "code": choice.code,
                 "text": choice.text,
                 "count": counts[choice.code],
-                "share": _round(counts[choice.code] / n) if n else None,
+                "share": rounding.share(counts[choice.code] / n) if n else None,
             }
             for choice in question.choices.all()
         ],
@@ -272,10 +316,32 @@ def _expectations_satisfaction(questions, scales) -> dict:
     expected = means("pre", Section.Kind.EXPECTATIONS)
     satisfied = means("post", Section.Kind.SATISFACTION)
     people = expected.keys() | satisfied.keys()
-    return expectations_against_satisfaction(
-        (expected.get(user_id), satisfied.get(user_id)) for user_id in sorted(people)
+    return _shown(
+        expectations_against_satisfaction(
+            [(expected.get(user_id), satisfied.get(user_id)) for user_id in sorted(people)],
+            rounded=False,
+        )
     )
 
 
-def _round(value):
-    return None if value is None else round(value, 4)
+def _group(group: GroupSummary) -> dict:
+    """`GroupSummary.as_dict`, its figures rounded once, from their computed values."""
+    line = group.as_dict()
+    if group.summary is not None:
+        line["summary"] = _shown(asdict(group.summary))
+    return line
+
+
+def _shown(figures: dict) -> dict:
+    """`figures` as they are shown: each share (`SHARES`) to a whole percentage, each
+    other figure to its `PLACES`, half up (`capacita.rounding`); counts and texts as they
+    are. `figures` must be the values as computed: rounding a figure already rounded
+    (0.824996 → 0.825 → 83 %) could give another number than rounding it once (82 %)."""
+    shown = {}
+    for key, value in figures.items():
+        if key in SHARES:
+            value = rounding.share(value)
+        elif key in PLACES:
+            value = rounding.half_up(value, PLACES[key])
+        shown[key] = value
+    return shown

@@ -205,7 +205,7 @@ class MissingAnswers(EvaluationError):
 
 @transaction.atomic
 def copy_questionnaire(questionnaire: Questionnaire, to_programme, actor=None) -> Questionnaire:
-    """A copy of `questionnaire` (sections, questions, choices; no answers) for
+    """A copy of `questionnaire` (sections, questions, choices, review options; no answers) for
     `to_programme`, open within that programme's `default_window`. Refused when that
     programme already has a test of this kind."""
     if Questionnaire.objects.filter(programme=to_programme, kind=questionnaire.kind).exists():
@@ -223,6 +223,8 @@ def copy_questionnaire(questionnaire: Questionnaire, to_programme, actor=None) -
         title_en=questionnaire.title_en,
         intro_es=questionnaire.intro_es,
         intro_en=questionnaire.intro_en,
+        review_after_submit=questionnaire.review_after_submit,
+        review_after_close=questionnaire.review_after_close,
     )
     for section in questionnaire.sections.order_by("position"):
         new_section = Section.objects.create(

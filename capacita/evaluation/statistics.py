@@ -261,7 +261,7 @@ def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5
 
 
 def expectations_against_satisfaction(
-    people: Iterable[tuple[float | None, float | None]],
+    people: Iterable[tuple[float | None, float | None]], *, rounded: bool = True
 ) -> dict:
     """Expectations before beside satisfaction after, from one `(expectation, satisfaction)`
     per person: each their mean answer (1–5) to the pre-test's expectation questions and to
@@ -271,7 +271,8 @@ def expectations_against_satisfaction(
     and, over the people who gave both (`paired_n`), both means, the mean difference
     (satisfaction minus expectation) and the shares whose satisfaction reached their
     expectation (`met`, a difference of zero or more) or fell short (`short`). Figures are
-    `None` when nobody gave what they need; floats rounded as in `as_dict`.
+    `None` when nobody gave what they need; floats rounded as in `as_dict`, or left as
+    computed without `rounded` (for a caller that rounds them once, as it shows them).
     """
     expectations: list[float] = []
     satisfaction: list[float] = []
@@ -297,6 +298,8 @@ def expectations_against_satisfaction(
         "met": sum(d >= 0 for d in differences) / n if n else None,
         "short": sum(d < 0 for d in differences) / n if n else None,
     }
+    if not rounded:
+        return figures
     return {key: _rounded(value) for key, value in figures.items()}
 
 

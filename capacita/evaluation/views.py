@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacita import permissions, text_limits
+from capacita import permissions, rounding, text_limits
 from capacita.access import allow as _allow
 from capacita.access import guarded as _guarded
 from capacita.agenda.timezones import viewer_zone
@@ -17,6 +17,7 @@ from capacita.posted import NUL_MESSAGE, has_nul
 from capacita.programmes.models import Membership, Programme, Role
 
 from . import charts as charts_module
+from . import review as review_module
 from . import services
 from .models import Question, Questionnaire, Response
 from .report import evaluation_report
@@ -32,8 +33,10 @@ SCALE_LABELS = (
 )
 
 
-def _sections(questionnaire, response):
-    """Sections with their questions, each carrying the person's current answer."""
+def _sections(questionnaire, response, review=review_module.NOTHING):
+    """Sections with their questions, each carrying the person's current answer and, by
+    `review`, whether to show if it was right (`shows_marks`) and the right answer
+    (`shows_key`, with `right_choices`)."""
     answers = {a.question_id: a for a in response.answers.all()} if response else {}
     sections = []
     for section in questionnaire.sections.order_by("position").prefetch_related(
@@ -46,6 +49,13 @@ def _sections(questionnaire, response):
             question.current_scale = answer.scale if answer else None
             question.current_text = answer.text if answer else ""
             question.answer = answer
+            question.shows_marks = review.shows_marks(question)
+            question.shows_key = review.shows_key(question)
+            question.right_choices = (
+                [choice for choice in question.choices.all() if choice.is_correct]
+                if question.shows_key
+                else []
+            )
             questions.append(question)
         section.question_list = questions
         sections.append(section)
@@ -103,7 +113,11 @@ def answer(request, slug, kind):
                 )
         return redirect("evaluation:answer", slug=slug, kind=kind)
     zone, _message = viewer_zone(None, request.user, programme)
-    score = response.knowledge_score() if response and response.is_submitted else None
+    submitted = bool(response and response.is_submitted)
+    # What the participant may see of their submitted test: its review options, under the
+    # rule that keeps a later test's right answers hidden (`review.participant_review`).
+    review = review_module.participant_review(questionnaire, now) if submitted else None
+    score = response.knowledge_score() if submitted and review.score else None
     return render(
         request,
         "evaluation/answer.html",
@@ -112,10 +126,11 @@ def answer(request, slug, kind):
             "questionnaire": questionnaire,
             "response": response,
             "state": state,
-            "sections": _sections(questionnaire, response),
+            "review": review,
+            "sections": _sections(questionnaire, response, review or review_module.NOTHING),
             "scale_labels": SCALE_LABELS,
             "zone": zone.key,
-            "score_percent": round(score * 100) if score is not None else None,
+            "score_percent": rounding.percent(score),
             "limits": text_limits,
         },
     )
@@ -232,9 +247,10 @@ def participant_answers(request, slug, kind, user_id):
             "person": membership.user,
             "membership": membership,
             "response": answered,
-            "sections": _sections(questionnaire, answered),
+            # Managers read everything, whatever the test shows its participants.
+            "sections": _sections(questionnaire, answered, review_module.EVERYTHING),
             "scale_labels": SCALE_LABELS,
             "zone": zone.key,
-            "score_percent": round(score * 100) if score is not None else None,
+            "score_percent": rounding.percent(score),
         },
     )

@@ -1,4 +1,7 @@
-"""The evaluation figures as an XLSX workbook: one sheet per table."""
+"""The evaluation figures as an XLSX workbook: one sheet per table. The figures are those of
+`report.evaluation_report`, already rounded as they are shown; shares are written as the
+fractions they are, formatted as whole percentages ("0%"), so a cell reads what the page
+reads."""
 
 from __future__ import annotations
 
@@ -9,23 +12,37 @@ from openpyxl import Workbook
 
 from capacita.sheets import fill_sheet, saved, sheet_cell
 
+from .report import SHARES
 
-def sheet(workbook, title, header, rows):
+PERCENT_FORMAT = "0%"
+
+
+def sheet(workbook, title, header, rows, *, percent_columns=()):
+    """A sheet of `rows` under a bold `header`; the cells of `percent_columns` (numbers
+    from 1) that hold a number are formatted as whole percentages."""
     # Sheet names may not hold []:*?/\ and have at most 31 characters.
     sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
     fill_sheet(sheet, header, rows, sheet_cell)
+    for column in percent_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = PERCENT_FORMAT
     return sheet
+
+
+def _figure_sheet(workbook, title, figures: dict):
+    """A sheet of (figure, value) rows: the shares formatted as percentages."""
+    made = sheet(workbook, title, [_("Figure"), _("Value")], list(figures.items()))
+    for name, value in made.iter_rows(min_row=2, max_col=2):
+        if name.value in SHARES and isinstance(value.value, int | float):
+            value.number_format = PERCENT_FORMAT
+    return made
 
 
 def report_workbook(report: dict) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheet(
-        workbook,
-        _("Knowledge"),
-        [_("Figure"), _("Value")],
-        [(key, value) for key, value in report["knowledge"].items()],
-    )
+    _figure_sheet(workbook, _("Knowledge"), report["knowledge"])
     sheet(
         workbook,
         _("Participants"),
@@ -34,6 +51,7 @@ def report_workbook(report: dict) -> bytes:
             (p["email"], p["name"], p["country"], p["pre"], p["post"])
             for p in report["participants"]
         ],
+        percent_columns=(4, 5),
     )
     for key, title in (
         ("by_country", _("By country")),
@@ -62,6 +80,7 @@ def report_workbook(report: dict) -> bytes:
                 )
                 for group in report[key]
             ],
+            percent_columns=(4, 5, 6),
         )
     sheet(
         workbook,
@@ -71,13 +90,9 @@ def report_workbook(report: dict) -> bytes:
             (i["code"], i["question"], i["pre_correct"], i["post_correct"], i["change"])
             for i in report["items"]
         ],
+        percent_columns=(3, 4, 5),
     )
-    sheet(
-        workbook,
-        _("Expectations and satisfaction"),
-        [_("Figure"), _("Value")],
-        list(report["expectations_satisfaction"].items()),
-    )
+    _figure_sheet(workbook, _("Expectations and satisfaction"), report["expectations_satisfaction"])
     points = [str(point) for point in range(1, 6)]
     sheet(
         workbook,
@@ -95,6 +110,7 @@ def report_workbook(report: dict) -> bytes:
             )
             for line in report["scales"]
         ],
+        percent_columns=(11,),
     )
     sheet(
         workbook,
@@ -112,6 +128,7 @@ def report_workbook(report: dict) -> bytes:
             for line in report["choices"]
             for choice in line["choices"]
         ],
+        percent_columns=(6,),
     )
     sheet(
         workbook,

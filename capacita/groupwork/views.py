@@ -42,10 +42,16 @@ def my_group(request, slug, number):
     _allow(request, request.user.is_authenticated)
     member = GroupMember.objects.filter(session_work=session_work, user=request.user).first()
     if member is None:
+        # A facilitator is in no group as a member: the page names the groups they
+        # facilitate, whose pages they may open.
         return render(
             request,
             "groupwork/no_group.html",
-            {"session_work": session_work, "programme": session_work.session.programme},
+            {
+                "session_work": session_work,
+                "programme": session_work.session.programme,
+                "facilitated": list(session_work.groups.filter(facilitator=request.user)),
+            },
         )
     return redirect("groupwork:group", slug=slug, number=number, group_id=member.group_id)
 

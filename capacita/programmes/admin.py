@@ -84,6 +84,7 @@ class ProgrammeAdmin(ProgrammeScopedAdmin):
                     ("slug", "is_published"),
                     ("start_date", "end_date"),
                     ("time_zone", "interpretation"),
+                    "contact_email",
                 )
             },
         ),

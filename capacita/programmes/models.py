@@ -59,6 +59,14 @@ class Programme(BilingualMixin):
         help_text=_("Language codes separated by commas, e.g. es,en."),
     )
     is_published = models.BooleanField(_("published"), default=True)
+    contact_email = models.EmailField(
+        _("contact address"),
+        blank=True,
+        help_text=_(
+            "The address participants write to about the programme (a course completed "
+            "late, their certificate, their group). Shown on their pages."
+        ),
+    )
     attendance_threshold = models.PositiveSmallIntegerField(
         _("attendance threshold (%)"),
         default=75,

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -204,6 +204,17 @@ class _Checker:
             return ""
         return value
 
+    def email(self, data: dict, key: str, place: str, max_length=254) -> str:
+        value = self.string(data, key, place, required=False, max_length=max_length)
+        if value is None:
+            return ""
+        try:
+            validate_email(value)
+        except ValidationError:
+            self.error(place + key, _("“%(value)s” is not an e-mail address") % {"value": value})
+            return ""
+        return value
+
     def zone(self, data: dict, key: str, place: str) -> zoneinfo.ZoneInfo | None:
         value = self.string(data, key, place)
         if value is None:
@@ -267,6 +278,7 @@ def check_programme(data: Any) -> ProgrammeSpec:
         c.text(data, key, "")
     c.text(data, "subtitle", "", required=False, max_length=300)
     c.languages(data, "interpretation", "")
+    c.email(data, "contact_email", "")
 
     objectives = c.items(data, "specific_objectives", "")
     for i, objective in enumerate(objectives):
@@ -520,6 +532,7 @@ def load_programme(spec: ProgrammeSpec) -> Programme:
     programme.start_date = data["start_date"]
     programme.end_date = data["end_date"]
     programme.interpretation = ",".join(data.get("interpretation") or [])
+    programme.contact_email = (data.get("contact_email") or "").strip()
     programme.full_clean()
     programme.save()
 

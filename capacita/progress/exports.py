@@ -16,7 +16,8 @@ def board_table(programme, rows) -> tuple[list[str], list[list[str]]]:
         _("E-mail"),
         _("Country"),
         *[_("Session %(number)s") % {"number": session.number} for session in sessions],
-        *[course.code for course in courses],
+        # The course's title in the reader's language: its code is for the learning site.
+        *[course.title for course in courses],
         _("All requirements met"),
         _("Missing"),
     ]

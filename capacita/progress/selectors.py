@@ -123,6 +123,16 @@ class Progress:
         return lines
 
     @property
+    def late_courses(self) -> list[CourseState]:
+        """The required courses completed after their deadline that the rule does not count
+        (none when the programme lets late completions count)."""
+        if self.allows_late:
+            return []
+        return [
+            item for item in self.courses if item.course.is_required and item.state == State.LATE
+        ]
+
+    @property
     def missing(self) -> list[str]:
         """What still stands between the participant and the certificate, in plain words."""
         return [

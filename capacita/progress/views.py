@@ -56,6 +56,7 @@ def my_progress(request, slug):
         f"slides:{programme.pk}", lambda: _slides_by_session(programme), fresh=fresh
     )
     session_states = {item.session.pk: item for item in progress.sessions} if progress else {}
+    facilitated = _facilitated_groups(programme, request.user)
     return render(
         request,
         "progress/my_progress.html",
@@ -63,7 +64,12 @@ def my_progress(request, slug):
             "programme": programme,
             "progress": progress,
             "agenda": [
-                (view, session_states.get(view.session.pk), slides_by_session.get(view.session.pk))
+                (
+                    view,
+                    session_states.get(view.session.pk),
+                    slides_by_session.get(view.session.pk),
+                    facilitated.get(view.session.pk, []),
+                )
                 for view in agenda
             ],
             "viewer_zone": zone,
@@ -197,6 +203,18 @@ def _valid_certificate(programme, user):
     return Certificate.objects.filter(
         programme=programme, user=user, status=Certificate.Status.VALID
     ).first()
+
+
+def _facilitated_groups(programme, user) -> dict[int, list]:
+    """The groups `user` facilitates, by session (the session's key), in one query."""
+    from capacita.groupwork.models import WorkGroup
+
+    groups: dict[int, list] = {}
+    for group in WorkGroup.objects.filter(
+        session_work__session__programme=programme, facilitator=user
+    ).select_related("session_work"):
+        groups.setdefault(group.session_work.session_id, []).append(group)
+    return groups
 
 
 def _group_sessions(programme) -> set[int]:

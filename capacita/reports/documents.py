@@ -1,40 +1,177 @@
 """A country report and the final balance as a PDF (WeasyPrint, in the active language) and
-as an XLSX workbook with one sheet per table, from the same figures as the pages."""
+as an XLSX workbook with one sheet per table, from the same figures as the pages.
+
+The PDFs open as the certificate does, with the organisers' logos (read through the storage
+as `data:` URLs: the URL fetcher serves only the fonts and `data:`), their names, and the
+programme's title and dates. WeasyPrint styles an inline SVG only from a `<style>` inside
+it, never from the document's style sheets: each chart therefore carries its colours and
+patterns within (`print_chart`), the very rules that colour it on the page."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from functools import lru_cache
+from pathlib import Path
 
+import tinycss2
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from capacita.certificates.pdf import FONTS_DIR, LocalURLFetcher
+from capacita.certificates.pdf import FONTS_DIR, LocalURLFetcher, image_url, programme_dates
 from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook, sheet
+from capacita.nominations.models import Nomination
+from capacita.programmes.models import Country, Membership, Role
 from capacita.sheets import saved
 
 from . import figures
 from .charts import attendance_chart, balance_chart
 
+# The page's style sheet, whose chart rules the PDFs reuse (read here, never written).
+PAGE_STYLE_SHEET = Path(__file__).resolve().parents[1] / "static" / "capacita" / "capacita.css"
+# What the charts need on paper besides the page's rules.
+PRINT_CHART_CSS = Path(__file__).resolve().parent / "templates" / "reports" / "chart_print.css"
 
-def _pdf(template: str, context: dict) -> bytes:
+
+def participant_origins(programme, country=None) -> dict:
+    """Why "accepted" and "participants" may differ: how many participants came in through
+    an accepted nomination, how many were registered directly by the managers without one
+    (the demo's participant accounts, a late addition), and how many accepted nominees are
+    not among the participants (their account was removed from the programme)."""
+    members = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+    everyone = set(members.values_list("user_id", flat=True))
+    accepted = Nomination.objects.filter(programme=programme, status=Nomination.Status.ACCEPTED)
+    nominated = set(accepted.filter(user_id__in=everyone).values_list("user_id", flat=True))
+    if country is not None:
+        members = members.filter(country=country)
+        accepted = accepted.filter(country=country)
+    mine = list(members.values_list("user_id", flat=True))
+    from_nominations = sum(1 for user_id in mine if user_id in nominated)
+    return {
+        "total": len(mine),
+        "nominated": from_nominations,
+        "direct": len(mine) - from_nominations,
+        "not_participating": sum(
+            1 for user_id in accepted.values_list("user_id", flat=True) if user_id not in everyone
+        ),
+    }
+
+
+def masthead(programme) -> dict:
+    """What heads every report, as on the certificate: the organisers (logo and name), the
+    programme's title and dates, in the active language."""
+    organisers = [
+        {"name": organiser.name, "acronym": organiser.acronym, "logo": image_url(organiser.logo)}
+        for organiser in programme.organisers.all()
+    ]
+    return {
+        "title": programme.title,
+        "dates": programme_dates(programme, _language()),
+        "organisers": organisers,
+        "logos": [organiser for organiser in organisers if organiser["logo"]],
+    }
+
+
+def _language() -> str:
+    language = (translation.get_language() or "es").split("-")[0]
+    return language if language in ("es", "en") else "es"
+
+
+def print_chart(chart):
+    """The chart with its style inside the SVG, for WeasyPrint: the page's `.chart` rules
+    (colours, the hatched "before", the segments' borders) and the print additions."""
+    if chart is None:
+        return None
+    svg = str(chart.svg)
+    if not svg.endswith("</svg>"):
+        raise ValueError("a chart is one <svg> element")
+    # Inside an SVG, <style> is parsed as ordinary markup: its text is escaped like any.
+    style = "<style>" + escape(chart_css()) + "</style>"
+    return dataclasses.replace(chart, svg=mark_safe(svg[: -len("</svg>")] + style + "</svg>"))  # noqa: S308
+
+
+def chart_css() -> str:
+    """The charts' style for print, read again only when a style sheet changed."""
+    return _chart_css(
+        PAGE_STYLE_SHEET,
+        PAGE_STYLE_SHEET.stat().st_mtime_ns,
+        PRINT_CHART_CSS.stat().st_mtime_ns,
+    )
+
+
+@lru_cache(maxsize=4)
+def _chart_css(path: Path, _page_version: int, _print_version: int) -> str:
+    """The rules of the page's style sheet that style a chart's insides (their selectors
+    start with `.chart ` — not the `.chart` box itself, which the PDF's own sheet sizes),
+    then the print additions."""
+    rules = []
+    for rule in tinycss2.parse_stylesheet(
+        path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True
+    ):
+        if rule.type != "qualified-rule":
+            continue  # @media and the like: for screens
+        selectors = [
+            selector.strip()
+            for selector in tinycss2.serialize(rule.prelude).split(",")
+            if selector.strip().startswith(".chart ")
+        ]
+        if selectors:
+            rules.append(f"{', '.join(selectors)} {{{tinycss2.serialize(rule.content)}}}")
+    rules.append(PRINT_CHART_CSS.read_text(encoding="utf-8"))
+    return "\n".join(rules)
+
+
+def _pdf_of(html: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, {**context, "fonts": FONTS_DIR.as_uri()})
     return HTML(string=html, url_fetcher=LocalURLFetcher()).write_pdf()
+
+
+def _html(template: str, context: dict) -> str:
+    return render_to_string(template, {**context, "fonts": FONTS_DIR.as_uri()})
+
+
+def country_html(programme, report: dict) -> str:
+    """The HTML that the country report's PDF is made from."""
+    country = Country.objects.get(code=report["country"])
+    return _html(
+        "reports/country_pdf.html",
+        {
+            "programme": programme,
+            "masthead": masthead(programme),
+            "report": report,
+            "origins": participant_origins(programme, country),
+            "attendance_chart": print_chart(attendance_chart(report)),
+        },
+    )
+
+
+def balance_html(programme) -> str:
+    """The HTML that the final balance's PDF is made from."""
+    report = figures.programme_balance(programme)
+    evaluation = evaluation_report(programme)
+    return _html(
+        "reports/balance_pdf.html",
+        {
+            "programme": programme,
+            "masthead": masthead(programme),
+            "report": report,
+            "origins": participant_origins(programme),
+            "evaluation": evaluation,
+            "chart": print_chart(balance_chart(evaluation)),
+            "attendance_chart": print_chart(attendance_chart(report)),
+        },
+    )
 
 
 def country_document(programme, report: dict, fmt: str) -> bytes:
     if fmt == "pdf":
-        return _pdf(
-            "reports/country_pdf.html",
-            {
-                "programme": programme,
-                "report": report,
-                "attendance_chart": attendance_chart(report),
-            },
-        )
+        return _pdf_of(country_html(programme, report))
     workbook = Workbook()
     workbook.remove(workbook.active)
     _common_sheets(workbook, report)
@@ -51,19 +188,10 @@ def country_document(programme, report: dict, fmt: str) -> bytes:
 
 
 def balance_document(programme, fmt: str) -> bytes:
+    if fmt == "pdf":
+        return _pdf_of(balance_html(programme))
     report = figures.programme_balance(programme)
     evaluation = evaluation_report(programme)
-    if fmt == "pdf":
-        return _pdf(
-            "reports/balance_pdf.html",
-            {
-                "programme": programme,
-                "report": report,
-                "evaluation": evaluation,
-                "chart": balance_chart(evaluation),
-                "attendance_chart": attendance_chart(report),
-            },
-        )
     # The evaluation's sheets first, then the balance's own.
     workbook = load_workbook(io.BytesIO(report_workbook(evaluation)))
     _common_sheets(workbook, report)

@@ -46,6 +46,7 @@ def country_report(request, slug, code):
             "programme": programme,
             "country": country,
             "report": report,
+            "origins": documents.participant_origins(programme, country),
             "attendance_chart": attendance_chart(report),
         },
     )
@@ -73,6 +74,7 @@ def balance(request, slug, refused=None, status=200):
         {
             "programme": programme,
             "report": report,
+            "origins": documents.participant_origins(programme),
             "evaluation": evaluation,
             "chart": balance_chart(evaluation),
             "attendance_chart": attendance_chart(report),

@@ -101,3 +101,59 @@ def test_a_failed_login_stays_on_the_login_page(client, demo):
 )
 def test_in_language(url, language, expected):
     assert in_language(url, language) == expected
+
+
+# --- The administration site's login ------------------------------------------------------
+
+
+@pytest.fixture
+def english_manager(demo):
+    """The demo's manager, a staff account, reading English."""
+    from django.contrib.auth import get_user_model
+
+    manager = get_user_model().objects.get(email="manager@example.org")
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    assert manager.is_staff
+    return manager
+
+
+def test_signing_in_at_the_spanish_admin_login_lands_on_the_english_admin(client, english_manager):
+    page = client.get("/es/admin/login/?next=/es/admin/")
+    assert page.status_code == 200
+
+    landing = sign_in(
+        client, "/es/admin/login/?next=/es/admin/", english_manager.email, "/es/admin/"
+    )
+
+    assert landing == "/en/admin/"
+    assert '<html lang="en"' in client.get(landing).content.decode()
+
+
+def test_the_admin_login_keeps_next_in_the_person_s_language(client, english_manager):
+    landing = sign_in(
+        client,
+        "/es/admin/login/",
+        english_manager.email,
+        "/es/admin/programmes/programme/",
+    )
+
+    assert landing == "/en/admin/programmes/programme/"
+
+
+def test_a_spanish_speaker_at_the_english_admin_login_lands_in_spanish(client, demo):
+    from django.contrib.auth import get_user_model
+
+    manager = get_user_model().objects.get(email="manager@example.org")
+    manager.language = "es"
+    manager.save(update_fields=["language"])
+
+    assert sign_in(client, "/en/admin/login/", manager.email, "/en/admin/") == "/es/admin/"
+
+
+def test_a_next_to_another_site_is_still_refused_by_the_admin_login(client, english_manager):
+    landing = sign_in(
+        client, "/es/admin/login/", english_manager.email, "https://elsewhere.example.org/"
+    )
+
+    assert landing.startswith("/en/") and "elsewhere" not in landing

@@ -44,7 +44,8 @@ def test_csv_has_every_column_and_keeps_typed_text_as_text(
     assert revoked["Record"] == str(certificate.pk)
     assert revoked["Person concerned"] == f"{participant.get_full_name()} <{participant.email}>"
     assert revoked["Why"] == "'" + EVIL
-    assert json.loads(revoked["Details"]) == {"code": certificate.formatted_code}
+    assert revoked["Details"] == f"Certificate code: {certificate.formatted_code}"
+    assert json.loads(revoked["Details as recorded"]) == {"code": certificate.formatted_code}
 
 
 def test_csv_follows_the_filters(programme, users, participant, client_as):

@@ -83,7 +83,7 @@ def test_the_system_and_records_without_a_person_are_named_plainly(
     [row] = response.context["rows"]
     assert row.who == "the system"
     assert row.subject == f"programme #{programme.pk}"
-    assert "placed: 12" in response.content.decode()
+    assert "People placed in a group: 12" in response.content.decode()
 
 
 def test_a_withdrawn_nomination_is_shown_by_its_record(programme, users, client_as):

@@ -201,6 +201,23 @@ def test_the_managers_page_lists_who_earns_one_and_why_not(client_as, programme,
     assert "attend virtual session 1 (not yet recorded)" in content  # someone else
 
 
+def test_the_issue_button_is_there_only_while_some_are_due(client_as, programme, eligible):
+    client = client_as("manager")
+    url = reverse("certificates:overview", kwargs={"slug": programme.slug})
+    before = client.get(url).content.decode()
+    assert 'id="issue-all"' in before and "Issue 1 certificate" in before
+    assert 'id="none-due"' not in before
+
+    client.post(reverse("certificates:issue_all", kwargs={"slug": programme.slug}))
+
+    after = client.get(url).content.decode()
+    assert 'id="issue-all"' not in after and "Issue 0" not in after
+    assert "No certificate is due now" in after
+    # In Spanish too.
+    spanish = client.get(url.replace("/en/", "/es/")).content.decode()
+    assert "Expedir 0" not in spanish and 'id="none-due"' in spanish
+
+
 def test_a_manager_issues_from_the_page_and_downloads_the_archive(client_as, programme, eligible):
     client = client_as("manager")
     response = client.post(reverse("certificates:issue_all", kwargs={"slug": programme.slug}))

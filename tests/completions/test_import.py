@@ -323,3 +323,23 @@ def test_each_change_is_audited(course, users):
     assert on_ana.details["report"] == outcome.report.pk
     assert on_ana.details["before"] is None
     assert on_ana.details["after"]["completed_at"] == "2021-11-03T16:22:00+00:00"
+
+
+def test_a_completion_written_with_its_time_after_the_deadline_is_late(course):
+    ana, bruno, carmen = some_participants(course.programme)
+    content = report(
+        ["ID", "Name", "Email address", "Course complete"],
+        ["1", "Ana", ana.email, "Completed 03/11/21, 10:22"],
+        # 7 November, after the deadline (the end of 5 November in Mexico City).
+        ["2", "Bruno", bruno.email, "Completado 07/11/21, 09:15"],
+        ["3", "Carmen", carmen.email, "Completed sometime"],
+    )
+
+    outcome = import_completion_report(course, "c.csv", content, "dmy", actor=None)
+
+    assert [(v.user, v.outcome) for v in outcome.verdicts] == [(ana, COMPLETED), (bruno, LATE)]
+    assert state(course)[bruno.email][:3] == (True, utc(2021, 11, 7, 15, 15), True)
+    # The cell nobody can read is refused, with its row, and saves nothing for Carmen.
+    assert [(p.number, p.email) for p in outcome.problems] == [(4, carmen.email)]
+    assert "“Completed sometime” says the course is completed" in outcome.problems[0].message
+    assert carmen.email not in state(course)

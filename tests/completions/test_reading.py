@@ -299,3 +299,60 @@ def test_an_unknown_date_order_or_zone_is_refused():
         read_completion_report(content, "dym")
     with pytest.raises(ReportError, match="time zone"):
         read_completion_report(content, "dmy", "Mars/Olympus_Mons")
+
+
+@pytest.mark.parametrize(
+    ("cell", "order", "expected"),
+    [
+        ("Completed 07/11/21, 09:15", "dmy", utc(2021, 11, 7, 15, 15)),
+        ("Completado 07/11/21, 09:15", "dmy", utc(2021, 11, 7, 15, 15)),
+        ("Completed 11/07/21, 09:15 AM", "mdy", utc(2021, 11, 7, 15, 15)),
+        ("Completed on Sunday, 7 November 2021, 9:15 AM", "dmy", utc(2021, 11, 7, 15, 15)),
+        ("Completado el domingo, 7 de noviembre de 2021, 09:15", "dmy", utc(2021, 11, 7, 15, 15)),
+        ("Completed (achieved pass grade) 07/11/21, 09:15", "dmy", utc(2021, 11, 7, 15, 15)),
+        # A state word alone, or with words in brackets: completed, with no date.
+        ("Completed", "dmy", None),
+        ("Completed (achieved pass grade)", "dmy", None),
+    ],
+)
+def test_a_state_word_followed_by_its_date_and_time_keeps_them(cell, order, expected):
+    content = report(
+        ["ID", "Name", "Email address", "Course complete"],
+        ["1", "Ana", "ana@example.org", cell],
+    )
+
+    result = read_completion_report(content, order, MEXICO)
+
+    assert result.problems == []
+    assert [(r.completed, r.completed_at) for r in result.rows] == [(True, expected)]
+
+
+def test_a_state_word_with_its_date_beside_an_empty_date_column_keeps_the_date():
+    content = report(
+        HEADER_EN_SPLIT,
+        ["1", "Ana", "Prueba", "ana@example.org", "", "", "Completed 07/11/21, 09:15", ""],
+    )
+
+    (only,) = read_completion_report(content, "dmy", MEXICO).rows
+
+    assert (only.completed, only.completed_at) == (True, utc(2021, 11, 7, 15, 15))
+
+
+@pytest.mark.parametrize(
+    "cell", ["Completed 07/13/21, 09:15", "Completado ayer", "Completed on 7 Smarch 2021"]
+)
+def test_a_state_word_with_a_date_that_cannot_be_read_is_refused_never_counted(cell):
+    content = report(
+        ["ID", "Name", "Email address", "Course complete"],
+        ["1", "Ana", "ana@example.org", "Completed 03/11/21, 10:22"],
+        ["2", "Bruno", "bruno@example.org", cell],
+    )
+
+    result = read_completion_report(content, "dmy", MEXICO)
+
+    assert [r.email for r in result.rows] == ["ana@example.org"]
+    [problem] = result.problems
+    assert (problem.number, problem.email) == (3, "bruno@example.org")
+    assert problem.message == (
+        f"“{cell}” says the course is completed, but its date cannot be read as day/month/year."
+    )

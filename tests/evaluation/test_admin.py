@@ -38,6 +38,8 @@ def test_a_test_added_without_dates_opens_around_its_session(client_as, programm
             "intro_es": "",
             "intro_en": "",
             "manual_state": "auto",
+            "review_after_submit": "score",
+            "review_after_close": "key",
             "sections-TOTAL_FORMS": "0",
             "sections-INITIAL_FORMS": "0",
             "sections-MIN_NUM_FORMS": "0",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from capacita import rounding
 from capacita.evaluation.models import Answer, Question, Questionnaire, Response
 from capacita.evaluation.report import evaluation_report
 from capacita.programmes.models import Membership, Role
@@ -38,7 +39,10 @@ def test_the_page_shows_the_headline_figures_of_the_report(client_as, programme)
     content = page.content.decode()
     knowledge = figures["knowledge"]
     assert knowledge["paired_n"] > 0
-    before, after = round(knowledge["mean_pre"] * 100), round(knowledge["mean_post"] * 100)
+    before, after = (
+        rounding.percent(knowledge["mean_pre"]),
+        rounding.percent(knowledge["mean_post"]),
+    )
     headline = (
         f"For the {knowledge['paired_n']} participants who took both tests, the mean score "
         f"went from {before} % to {after} %"
@@ -73,8 +77,9 @@ def test_scale_counts_agree_with_the_answers_in_the_database(programme):
         assert line["counts"] == {str(point): counts[point] for point in range(1, 6)}
         assert line["n"] == sum(counts.values())
         values = list(counts.elements())
-        assert line["mean"] == pytest.approx(py_statistics.mean(values), abs=1e-4)
-        assert line["agreeing"] == pytest.approx((counts[4] + counts[5]) / len(values), abs=1e-4)
+        # As shown: the mean with one decimal, the share agreeing as a whole percentage.
+        assert line["mean"] == rounding.half_up(py_statistics.mean(values), 1)
+        assert line["agreeing"] == rounding.share((counts[4] + counts[5]) / len(values))
 
 
 def test_expectations_are_set_beside_each_persons_satisfaction(programme):
@@ -96,13 +101,14 @@ def test_expectations_are_set_beside_each_persons_satisfaction(programme):
         if p["pre"] and p["post"]
     ]
     assert figures["paired_n"] == len(pairs) > 0
-    assert figures["mean_expectations"] == pytest.approx(
-        py_statistics.mean(a for a, _ in pairs), abs=1e-4
+    # As shown: means with one decimal, shares as whole percentages (`capacita.rounding`).
+    assert figures["mean_expectations"] == rounding.half_up(
+        py_statistics.mean(a for a, _ in pairs), 1
     )
-    assert figures["mean_satisfaction"] == pytest.approx(
-        py_statistics.mean(b for _, b in pairs), abs=1e-4
+    assert figures["mean_satisfaction"] == rounding.half_up(
+        py_statistics.mean(b for _, b in pairs), 1
     )
-    assert figures["met"] == pytest.approx(sum(b >= a for a, b in pairs) / len(pairs), abs=1e-4)
+    assert figures["met"] == rounding.share(sum(b >= a for a, b in pairs) / len(pairs))
 
 
 def test_written_answers_are_listed_without_their_authors(client_as, programme, users):
@@ -150,7 +156,7 @@ def test_a_manager_reads_a_participants_submitted_answers(client_as, programme):
     assert page.status_code == 200
     content = page.content.decode()
     assert response.user.get_full_name() in content
-    assert f"Knowledge score: {round(response.knowledge_score() * 100)} %" in content
+    assert f"Knowledge score: {rounding.percent(response.knowledge_score())} %" in content
     knowledge_answer = response.answers.filter(question__code="K01").first()
     if knowledge_answer and knowledge_answer.choice_codes:
         assert f"{knowledge_answer.choice_codes[0]}) " in content

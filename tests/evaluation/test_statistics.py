@@ -427,13 +427,16 @@ def test_percent_and_decimal_filters_follow_the_language():
     from capacita.templatetags import decimal, percent
 
     with translation.override("en"):
-        assert percent(0.625) == "62 %"  # half to even, as Python rounds
+        assert percent(0.625) == "63 %"  # half up, as capacita/rounding.py rounds everywhere
+        assert percent(0.825) == "83 %"
+        assert percent(0.285) == "29 %"  # 0.285 * 100 is 28.499999999999996 as a float
         assert percent(0.6251) == "63 %"
         assert percent(None) == "—"
         assert percent(0.18, True) == "+18 points"
         assert percent(-0.01, True) == "−1 point"
         assert percent(0.0, True) == "±0 points"
         assert decimal(4.5, 1) == "4.5"
+        assert decimal(2.675, 2) == "2.68"  # Python's round() gives 2.67
     with translation.override("es"):
         assert decimal(4.5, 2) == "4,50"
         assert decimal(None) == "—"

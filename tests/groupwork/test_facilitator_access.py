@@ -69,3 +69,49 @@ def test_the_demo_facilitator_takes_part_in_both_sessions_of_group_work(client, 
     client.force_login(users["facilitator"])
     assert answers(client, 2) == [200, 200]
     assert answers(client, 3) == [200, 200]
+
+
+# --- Where a facilitator finds the groups they facilitate ---------------------------------
+
+
+def test_the_own_page_links_a_facilitator_to_the_groups_they_facilitate(client, users):
+    from tests.progress.pages import by_id, links, text, tree
+
+    facilitator = users["facilitator"]
+    client.force_login(facilitator)
+
+    page = tree(client.get("/en/programmes/crm-2021/me/"))
+
+    for number in (2, 3):
+        groups = WorkGroup.objects.filter(
+            session_work__session__number=number, facilitator=facilitator
+        )
+        line = by_id(page, f"my-group-work-{number}")
+        assert text(line).startswith("Group work: the groups you facilitate:")
+        assert "my group" not in text(line)
+        group_links = [link for link in links(line) if "/groups/" in link]
+        assert group_links == [f"{BASE}/{number}/groups/{group.pk}/" for group in groups]
+        assert [client.get(link).status_code for link in group_links] == [200] * len(groups)
+
+
+def test_the_no_group_page_lists_a_facilitator_s_groups(client, users):
+    facilitator = users["facilitator"]
+    client.force_login(facilitator)
+
+    response = client.get(f"{BASE}/2/group/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "You are not in a group" not in content
+    assert "You facilitate these groups in this session:" in content
+    for group in WorkGroup.objects.filter(session_work__session__number=2):
+        assert f'href="{BASE}/2/groups/{group.pk}/"' in content
+
+
+def test_a_facilitator_of_no_group_is_still_told_they_are_in_none(client, programme, newcomer):
+    client.force_login(newcomer)
+
+    content = client.get(f"{BASE}/2/group/").content.decode()
+
+    assert "You are not in a group for this session yet." in content
+    assert "You facilitate" not in content

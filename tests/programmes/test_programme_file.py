@@ -719,3 +719,36 @@ def test_it_refuses_a_time_skipped_when_the_clocks_went_forward(mistakes):
         "sessions[1].start: 02:30 does not exist in America/Mexico_City on that day: "
         "the clocks changed"
     ]
+
+
+# --- the programme's contact address ------------------------------------------------------
+
+
+def test_the_2021_file_gives_a_fictitious_contact_address(programme):
+    assert programme.contact_email == "capacitacion@example.org"
+
+
+def test_the_contact_address_is_optional_and_loaded_from_the_file(programme, file_data, write_copy):
+    file_data["contact_email"] = "  secretaria@example.org "
+    assert load_programme(read_programme_file(write_copy(file_data))).contact_email == (
+        "secretaria@example.org"
+    )
+    del file_data["contact_email"]
+    assert load_programme(read_programme_file(write_copy(file_data))).contact_email == ""
+
+
+def test_it_rejects_a_contact_address_that_is_not_an_e_mail(mistakes):
+    def change(data):
+        data["contact_email"] = "capacitacion en example.org"
+
+    assert mistakes(change) == [
+        "contact_email: “capacitacion en example.org” is not an e-mail address"
+    ]
+
+
+def test_the_contact_address_is_in_the_programme_s_administration_page(client_as, programme):
+    page = client_as("superuser").get(f"/en/admin/programmes/programme/{programme.pk}/change/")
+
+    assert page.status_code == 200
+    assert 'name="contact_email"' in page.content.decode()
+    assert 'value="capacitacion@example.org"' in page.content.decode()

@@ -372,3 +372,29 @@ def test_a_name_with_a_control_character_does_not_break_the_xlsx(client_as, user
     assert response.status_code == 200
     [line] = [line for line in xlsx_lines(response)[1:] if line[2] == participant.email]
     assert line[0].startswith("Ana") and line[0].endswith("María")
+
+
+def test_the_courses_are_headed_by_their_titles_in_the_reader_s_language(client_as, programme):
+    client = client_as("manager")
+    titles = list(programme.courses.values_list("title_es", flat=True))
+    spanish = PROGRAMME.replace("/en/", "/es/")
+
+    page = client.get(f"{spanish}/board/")
+
+    headings = [
+        text(cell) for cell in find_all(tree(page), "th") if attribute(cell, "scope") == "col"
+    ]
+    assert headings[2 + programme.sessions.count() : -1] == titles
+    content = page.content.decode()
+    for code in programme.courses.values_list("code", flat=True):
+        assert code not in " ".join(headings)
+        assert f">{code}<" not in content
+    for lines in (
+        xlsx_lines(client.get(f"{spanish}/board.xlsx")),
+        csv_lines(client.get(f"{spanish}/board.csv")),
+    ):
+        header = lines[0]
+        assert header[4 + programme.sessions.count() : -2] == titles
+    # In English, the English titles.
+    english = csv_lines(client.get(CSV))[0]
+    assert "Course on Corporate Responsibility and Labour Migration" in english

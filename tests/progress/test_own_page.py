@@ -311,3 +311,58 @@ def test_the_page_title_is_plain_text_and_the_data_section_shows_once(client_as,
     title = content.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and title.startswith("My programme · ")
     assert content.count('id="my-data"') == 1
+
+
+def test_a_late_completer_is_told_what_can_still_be_done_and_whom_to_write_to(
+    client_as, users, programme
+):
+    participant = users["participant"]
+    for number in (1, 2, 3):
+        attend(programme, participant, number)
+    complete(programme, participant, "corporate-responsibility")
+    complete(programme, participant, "migration-trends", late=True)
+
+    response = client_as("participant").get(MINE)
+
+    advice = by_id(tree(response), "late-advice")
+    words = text(advice)
+    assert "completed after its deadline" in words
+    assert "the programme's managers may accept a late completion" in words
+    assert "issuing your certificate by hand" in words
+    assert programme.contact_email == "capacitacion@example.org"
+    assert links(advice) == ["mailto:capacitacion@example.org"]
+
+    # Once late completions count, nothing is missing and there is nothing to ask for.
+    programme.certificate_allows_late_completion = True
+    programme.save()
+    page = tree(client_as("participant").get(MINE))
+    assert find_all(page, id="late-advice") == []
+
+
+def test_without_a_late_completion_the_page_names_the_programme_s_address(client_as, programme):
+    response = client_as("participant").get(MINE)
+
+    page = tree(response)
+    assert find_all(page, id="late-advice") == []
+    assert links(by_id(page, "programme-contact")) == ["mailto:capacitacion@example.org"]
+
+
+def test_a_programme_without_an_address_still_says_whom_to_write_to(client_as, users, programme):
+    programme.contact_email = ""
+    programme.save()
+    participant = users["participant"]
+    complete(programme, participant, "migration-trends", late=True)
+
+    page = tree(client_as("participant").get(MINE))
+
+    advice = by_id(page, "late-advice")
+    assert "write to the programme's organisers" in text(advice)
+    assert links(advice) == []
+    assert find_all(page, id="programme-contact") == []
+
+
+def test_the_personal_data_link_says_what_it_gives_in_plain_words(client_as, programme):
+    section = by_id(tree(client_as("participant").get(MINE)), "my-data")
+
+    assert "Download all your data (a file for other programs)" in text(section)
+    assert "JSON" not in text(section)

@@ -266,7 +266,7 @@ def test_pages_show_typed_text_escaped(client_as, hostile, role, address, shown)
 EXPORTS = [
     ("manager", "/board.xlsx", [FIRST_NAME, LAST_NAME, OTHER_LAST_NAME, EMAIL, COUNTRY]),
     ("manager", "/board.csv", [FIRST_NAME, LAST_NAME, OTHER_FIRST_NAME, OTHER_LAST_NAME, EMAIL,
-                               OTHER_EMAIL, THIRD_FIRST_NAME, THIRD_LAST_NAME, COURSE_CODE]),
+                               OTHER_EMAIL, THIRD_FIRST_NAME, THIRD_LAST_NAME, COURSE_TITLE]),
     ("focal_point", "/board.csv", [FIRST_NAME, LAST_NAME, EMAIL, THIRD_FIRST_NAME, COUNTRY]),
     ("manager", "/reports/MX.xlsx", [FIRST_NAME, EMAIL, THIRD_FIRST_NAME, COURSE_CODE]),
     ("manager", "/reports/GT.xlsx", None),
@@ -287,11 +287,14 @@ EXPORTS = [
 OWN_WORDS = ["*: All requirements met", "*: Certificate", "*: Missing", "*: Figure", "*: Value"]
 CODES = ["*: Country"]  # ISO codes in these sheets; the countries' names are "Group"
 CAPACITA_COLUMNS = {
-    # The sessions' and courses' columns hold "attended", "completed late"…
-    "/board.*": ["*: Session *", "*: corporate-responsibility", "*: migration-trends",
-                 f"*: {COURSE_CODE}", *OWN_WORDS],
+    # The sessions' and courses' columns (headed by the courses' titles) hold "attended",
+    # "completed late"…
+    "/board.*": ["*: Session *", "*: Course on Corporate Responsibility and Labour Migration",
+                 "*: Course on Migration Trends in Latin America and the Caribbean",
+                 f"*: {COURSE_TITLE}", *OWN_WORDS],
+    # The details in words ("Certificate code: …") and as recorded (JSON: "{…").
     "/audit.*": ["*: When *", "*: Action code", "*: Action", "*: Record type", "*: Record",
-                 "*: Details"],  # the details are JSON: "{…"
+                 "*: Details", "*: Details as recorded"],
     # Every course's code in every row: the hostile one is course3.
     "/courses/moodle-users.csv": [": course1", ": course2"],
     "/reports/*.xlsx": [*CODES, *OWN_WORDS],
