@@ -21,9 +21,13 @@ run: install
 	mkdir -p var
 	$(BIN)/capacita migrate --noinput
 	$(BIN)/capacita collectstatic --noinput --verbosity 0
-	$(BIN)/capacita demo
+	$(BIN)/capacita demo --no-logins
+	@# The demo's e-mails go out first (printed here, as EMAIL_HOST is unset), so that the
+	@# logins and the address are the last lines before the server's.
+	$(BIN)/capacita db_worker --batch --no-startup-delay --verbosity 0
+	@$(BIN)/capacita demo --logins-only
 	@echo "Capacita is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	@# The worker sends the e-mails (printed here, as EMAIL_HOST is unset); Ctrl-C stops both.
+	@# The worker sends later e-mails; Ctrl-C stops both.
 	$(BIN)/capacita db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SECURE_COOKIES=0 $(BIN)/capacita runserver $(HOST):$(PORT)
 

@@ -66,8 +66,11 @@ def _add_section(questionnaire, position, kind, title, questions, *, knowledge=F
 
 
 @transaction.atomic
-def load_demo_tests(programme, data: dict | None = None) -> list[Questionnaire]:
-    """Create the pre-test and post-test when missing, then generate answers once."""
+def load_demo_tests(
+    programme, data: dict | None = None, *, answers: bool = True
+) -> list[Questionnaire]:
+    """Create the pre-test and post-test when missing, then generate answers once (not with
+    `answers=False`: a programme whose tests are still ahead)."""
     data = data or read_tests_file()
     questionnaires = []
     for kind in ("pre", "post"):
@@ -100,7 +103,8 @@ def load_demo_tests(programme, data: dict | None = None) -> list[Questionnaire]:
                     questionnaire, position, section["kind"], section["title"], section["questions"]
                 )
         questionnaires.append(questionnaire)
-    _generate_answers(programme, *questionnaires, samples=data.get("demo_answers", {}))
+    if answers:
+        _generate_answers(programme, *questionnaires, samples=data.get("demo_answers", {}))
     return questionnaires
 
 

@@ -1,0 +1,151 @@
+"""`capacita demo` also loads the programme's next edition, dated from the coming weeks, so that
+anyone can try a programme as it happens; the demo's facilitator has a part in the agenda; the
+logins are the last lines `make run` prints before the server's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from capacita.demo import (
+    DEMO_ACCOUNTS,
+    NEXT_EDITION,
+    NEXT_NOMINATIONS,
+    load_next_edition,
+    next_edition_data,
+)
+from capacita.evaluation.models import Questionnaire, Response
+from capacita.nominations.models import Nomination
+from capacita.programmes.models import Membership, Programme
+
+pytestmark = pytest.mark.django_db
+NEXT = f"/en/programmes/{NEXT_EDITION}"
+
+
+@pytest.fixture
+def next_edition(demo):
+    return load_next_edition()
+
+
+def test_the_next_edition_is_dated_from_the_coming_weeks():
+    today = dt.date(2026, 12, 4)
+    data = next_edition_data(today)
+    days = [session["date"] for session in data["sessions"]]
+    assert today + dt.timedelta(days=10) <= days[0] <= today + dt.timedelta(days=16)
+    # Whole weeks: each session keeps its weekday and its time.
+    assert [d.weekday() for d in days] == [1, 3, 4]
+    assert data["start_date"] == days[0] and data["end_date"] == days[-1]
+    assert all(course["deadline"] > days[-1] for course in data["courses"])
+
+
+def test_its_sessions_are_ahead_and_its_pre_test_is_open_now(next_edition):
+    now = timezone.now()
+    assert next_edition.sessions.count() == 3
+    assert all(session.starts_at > now for session in next_edition.sessions.all())
+    pre = Questionnaire.objects.get(programme=next_edition, kind="pre")
+    post = Questionnaire.objects.get(programme=next_edition, kind="post")
+    assert pre.opens_at <= now < pre.closes_at
+    assert post.opens_at > now
+    assert not Response.objects.filter(questionnaire__programme=next_edition).exists()
+
+
+def test_the_demo_participant_can_answer_its_pre_test_now(client, next_edition):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email="participant.do@example.org"))
+    page = client.get(f"{NEXT}/tests/pre/").content.decode()
+    assert "<form" in page and 'type="radio"' in page
+    own_page = client.get(f"{NEXT}/me/").content.decode()
+    assert f"{NEXT}/tests/pre/" in own_page
+
+
+def test_every_demo_account_has_its_role_in_the_next_edition(next_edition):
+    for account in DEMO_ACCOUNTS:
+        assert Membership.objects.filter(
+            programme=next_edition, user__email=account.email, role=account.role
+        ).exists(), account.email
+
+
+def test_its_nominees_are_its_own_and_partly_decided(next_edition):
+    nominations = Nomination.objects.filter(programme=next_edition)
+    assert nominations.count() == sum(count for count, _ in NEXT_NOMINATIONS.values())
+    assert nominations.filter(status="accepted").count() == sum(
+        accepted for _, accepted in NEXT_NOMINATIONS.values()
+    )
+    assert nominations.filter(status="submitted").exists()
+    emails = set(nominations.values_list("email", flat=True))
+    earlier = set(
+        Nomination.objects.filter(programme__slug="crm-2021").values_list("email", flat=True)
+    )
+    assert emails and not emails & earlier
+    assert all(re.fullmatch(r"nominee\.next\.[a-z]{2}\.\d\d@example\.org", e) for e in emails)
+
+
+def test_loading_it_again_changes_nothing_and_leaves_2021_as_it_was(demo):
+    def state():
+        return {
+            slug: (
+                Membership.objects.filter(programme__slug=slug).count(),
+                Nomination.objects.filter(programme__slug=slug).count(),
+                Response.objects.filter(questionnaire__programme__slug=slug).count(),
+                list(
+                    Questionnaire.objects.filter(programme__slug=slug)
+                    .order_by("kind")
+                    .values_list("opens_at", "closes_at")
+                ),
+            )
+            for slug in ("crm-2021", NEXT_EDITION)
+        }
+
+    before_2021 = state()["crm-2021"]
+    load_next_edition()
+    first = state()
+    assert first["crm-2021"] == before_2021
+    load_next_edition(now=timezone.now() + dt.timedelta(days=30))
+    assert state() == first
+    assert Programme.objects.filter(slug=NEXT_EDITION).count() == 1
+
+
+def test_the_demo_facilitator_has_a_part_in_the_agenda(client_as, demo):
+    page = client_as("facilitator").get("/en/programmes/crm-2021/my-items/").content.decode()
+    assert "Group work" in page
+    assert 'type="file"' in page  # slides can be added to the item
+    agenda = client_as("anonymous").get("/en/programmes/crm-2021/").content.decode()
+    assert "Facilitator (demo)" in agenda
+
+
+def run(*options) -> str:
+    out = io.StringIO()
+    call_command("demo", *options, stdout=out)
+    return out.getvalue()
+
+
+def test_the_logins_are_the_last_lines_the_demo_prints(demo):
+    lines = run().strip().splitlines()
+    assert lines[-len(DEMO_ACCOUNTS) :] == [
+        line for line in lines if "@example.org" in line and line.startswith("  ")
+    ]
+    assert len(lines[-len(DEMO_ACCOUNTS) :]) == len(DEMO_ACCOUNTS)
+
+
+def test_make_run_sends_the_demos_e_mails_before_printing_the_logins(demo):
+    assert "@example.org" not in run("--no-logins")
+    programmes = Programme.objects.count()
+    assert "manager@example.org" in run("--logins-only")
+    assert Programme.objects.count() == programmes
+    recipe = Path(__file__).resolve().parents[2].joinpath("Makefile").read_text()
+    run_target = recipe[recipe.index("\nrun:") : recipe.index("\n\n", recipe.index("\nrun:"))]
+    steps = [
+        "capacita demo --no-logins",
+        "capacita db_worker --batch",
+        "capacita demo --logins-only",
+        "runserver",
+    ]
+    positions = [run_target.index(step) for step in steps]
+    assert positions == sorted(positions)
