@@ -28,7 +28,7 @@ run: install
 	@$(BIN)/capacita demo --logins-only
 	@echo "Capacita is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@# The worker sends later e-mails; Ctrl-C stops both.
-	$(BIN)/capacita db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@$(BIN)/capacita db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SECURE_COOKIES=0 $(BIN)/capacita runserver $(HOST):$(PORT)
 
 # On SQLite the tests use a database file, as production does (WAL, writers waiting their

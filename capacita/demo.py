@@ -222,6 +222,13 @@ def demo_programme_data() -> dict:
     return data
 
 
+# How the 2021 courses' descriptions name their deadline, and the words the next edition says.
+COURSE_DEADLINE_WORDS = {
+    "es": ("y antes del viernes 5 de noviembre de 2021", "y antes de su fecha límite"),
+    "en": ("and before Friday 5 November 2021", "and before its deadline"),
+}
+
+
 def next_edition_data(today: dt.date) -> dict:
     """The 2021 programme moved to the coming weeks as its next edition: every date shifted by
     whole weeks (the sessions keep their weekdays and times), session 1 between 10 and 16
@@ -246,6 +253,10 @@ def next_edition_data(today: dt.date) -> dict:
     }
     for course in data["courses"]:
         course["deadline"] = moved(course["deadline"])
+        # The courses' descriptions name the 2021 deadline: the course's own one is shown.
+        for language, (dated, undated) in COURSE_DEADLINE_WORDS.items():
+            text = course["description"][language]
+            course["description"][language] = text.replace(dated, undated)
     for session in data["sessions"]:
         session["date"] = moved(session["date"])
         session.pop("recording_url", None)
@@ -313,22 +324,41 @@ def load_demo() -> tuple[Programme, list[DemoAccount]]:
 def load_next_edition(now: dt.datetime | None = None) -> Programme:
     """The programme's next edition, dated from the coming weeks: its sessions ahead, its
     pre-test open now, nominations partly decided, the demo's accounts in their roles (the
-    demo's two participants registered, their pre-test unanswered). Loaded once: an
-    edition already in place is left as it is, whatever today's date."""
-    from capacita.evaluation.models import Questionnaire
+    demo's two participants registered, their pre-test unanswered).
 
-    existing = Programme.objects.filter(slug=NEXT_EDITION).first()
-    if existing is not None:
-        return existing
+    Loaded once: while its first session is still ahead, an edition in place is left as it
+    is. Once that session has begun (a demo database kept for weeks), its dates are moved to
+    the coming weeks again and its tests' windows with them; its people, nominations and
+    answers stay, and nothing is added twice."""
     now = now or timezone.now()
+    programme = Programme.objects.filter(slug=NEXT_EDITION).first()
+    if programme is not None:
+        first = programme.sessions.order_by("starts_at").first()
+        if first is None or first.starts_at > now:
+            return programme
+        load_programme(check_programme(next_edition_data(now.date())))
+        _open_pre_test(programme, now)
+        return programme
     programme = load_programme(check_programme(next_edition_data(now.date())))
     _give_demo_roles(programme)
     facilitator = get_user_model().objects.get(email="facilitator@example.org")
     _link_demo_facilitator(programme, facilitator)
     load_demo_nominations(programme, NEXT_NOMINATIONS, edition="next")
     load_demo_tests(programme, answers=False)
-    pre = Questionnaire.objects.get(programme=programme, kind=Questionnaire.Kind.PRE)
-    pre.opens_at = now - dt.timedelta(hours=1)
-    pre.save(update_fields=["opens_at"])
+    _open_pre_test(programme, now)
     load_demo_groups(programme, facilitator=facilitator)
     return programme
+
+
+def _open_pre_test(programme, now: dt.datetime) -> None:
+    """The tests' windows from the sessions' dates, the pre-test opened an hour before `now`
+    (rather than at the start of session 1) so that it can be tried at once."""
+    from capacita.evaluation.models import Questionnaire
+    from capacita.evaluation.services import default_window
+
+    for questionnaire in Questionnaire.objects.filter(programme=programme):
+        opens_at, closes_at = default_window(programme, questionnaire.kind)
+        if questionnaire.kind == Questionnaire.Kind.PRE:
+            opens_at = now - dt.timedelta(hours=1)
+        questionnaire.opens_at, questionnaire.closes_at = opens_at, closes_at
+        questionnaire.save(update_fields=["opens_at", "closes_at"])

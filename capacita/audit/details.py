@@ -105,6 +105,15 @@ ATTENDANCE_STATUS_KEYS = frozenset({"imported_status", "previous_status", "withd
 PEOPLE_KEYS = frozenset({"user"})
 
 
+# Details are shown in the order of LABELS, whatever order the database returns them in
+# (PostgreSQL's jsonb keeps no order); keys without a label come last, alphabetically.
+ORDER = {key: position for position, key in enumerate(LABELS)}
+
+
+def in_order(details: dict) -> list[tuple[str, object]]:
+    return sorted(details.items(), key=lambda pair: (ORDER.get(pair[0], len(ORDER)), pair[0]))
+
+
 def label_of(key: str) -> str:
     """The label of a key of the details, in the active language; an unknown key in words."""
     label = LABELS.get(key)
@@ -180,7 +189,7 @@ class DetailReader:
     # --- Each event's details --------------------------------------------------------------
 
     def lines(self, event) -> list[tuple[str, str]]:
-        """(label, value) for each detail of `event`, in the order the service wrote them."""
+        """(label, value) for each detail of `event`, in the order of LABELS."""
         details = event.details
         if not details:
             return []
@@ -188,7 +197,7 @@ class DetailReader:
             return [(label_of("details"), self.value("", details, event.action))]
         return [
             (label_of(self._key(key, event.action)), self.value(key, value, event.action))
-            for key, value in details.items()
+            for key, value in in_order(details)
         ]
 
     def text(self, event) -> str:
@@ -249,7 +258,7 @@ class DetailReader:
                 "("
                 + ", ".join(
                     f"{label_of(inner)}: {self.value(inner, item, action)}"
-                    for inner, item in value.items()
+                    for inner, item in in_order(value)
                 )
                 + ")"
             )
@@ -279,7 +288,7 @@ class DetailReader:
         from capacita.nominations.models import Nomination
 
         parts = []
-        for name, pair in changes.items():
+        for name, pair in sorted(changes.items()):
             try:
                 field = Nomination._meta.get_field(name)
                 label = capfirst(str(field.verbose_name))

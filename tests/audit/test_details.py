@@ -139,8 +139,8 @@ def test_attendance_details_name_the_person_and_the_statuses(
 
     assert details == (
         f"Session: 2; Person: {participant.get_full_name()}; Status: present; "
-        "Previous status: absent; Previous reason: —; Minutes in the reports: 20; "
-        "Status from the reports: absent"
+        "Minutes in the reports: 20; Status from the reports: absent; "
+        "Previous status: absent; Previous reason: —"
     )
 
 

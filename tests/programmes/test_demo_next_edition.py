@@ -13,6 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from capacita.agenda.models import AgendaParticipant, VirtualSession
+from capacita.certificates.models import Certificate
 from capacita.demo import (
     DEMO_ACCOUNTS,
     NEXT_EDITION,
@@ -22,7 +24,8 @@ from capacita.demo import (
 )
 from capacita.evaluation.models import Questionnaire, Response
 from capacita.nominations.models import Nomination
-from capacita.programmes.models import Membership, Programme
+from capacita.programmes.models import Membership, Person, Programme
+from tests.test_inclusive import english_gendered_forms, gendered_forms
 
 pytestmark = pytest.mark.django_db
 NEXT = f"/en/programmes/{NEXT_EDITION}"
@@ -87,29 +90,83 @@ def test_its_nominees_are_its_own_and_partly_decided(next_edition):
     assert all(re.fullmatch(r"nominee\.next\.[a-z]{2}\.\d\d@example\.org", e) for e in emails)
 
 
-def test_loading_it_again_changes_nothing_and_leaves_2021_as_it_was(demo):
-    def state():
-        return {
-            slug: (
-                Membership.objects.filter(programme__slug=slug).count(),
-                Nomination.objects.filter(programme__slug=slug).count(),
-                Response.objects.filter(questionnaire__programme__slug=slug).count(),
-                list(
-                    Questionnaire.objects.filter(programme__slug=slug)
-                    .order_by("kind")
-                    .values_list("opens_at", "closes_at")
-                ),
-            )
-            for slug in ("crm-2021", NEXT_EDITION)
-        }
+def state(slug: str) -> tuple:
+    """What a programme holds, for comparing before and after loading."""
+    return (
+        Membership.objects.filter(programme__slug=slug).count(),
+        Nomination.objects.filter(programme__slug=slug).count(),
+        Nomination.objects.filter(programme__slug=slug, status="accepted").count(),
+        Response.objects.filter(questionnaire__programme__slug=slug).count(),
+        Certificate.objects.filter(programme__slug=slug).count(),
+        AgendaParticipant.objects.filter(item__session__programme__slug=slug).count(),
+        list(
+            Questionnaire.objects.filter(programme__slug=slug)
+            .order_by("kind")
+            .values_list("opens_at", "closes_at")
+        ),
+        list(
+            VirtualSession.objects.filter(programme__slug=slug)
+            .order_by("number")
+            .values_list("starts_at", flat=True)
+        ),
+    )
 
-    before_2021 = state()["crm-2021"]
+
+def test_loading_it_again_changes_nothing_and_leaves_2021_as_it_was(demo):
+    before_2021 = state("crm-2021")
     load_next_edition()
-    first = state()
+    first = {slug: state(slug) for slug in ("crm-2021", NEXT_EDITION)}
     assert first["crm-2021"] == before_2021
-    load_next_edition(now=timezone.now() + dt.timedelta(days=30))
-    assert state() == first
+    # A few days later, its first session still ahead: nothing moves.
+    load_next_edition(now=timezone.now() + dt.timedelta(days=5))
+    call_command("demo", "--no-logins", stdout=io.StringIO())
+    assert {slug: state(slug) for slug in ("crm-2021", NEXT_EDITION)} == first
     assert Programme.objects.filter(slug=NEXT_EDITION).count() == 1
+
+
+def test_a_demo_kept_for_weeks_gets_its_next_edition_moved_ahead_again(next_edition):
+    participant = Membership.objects.get(
+        programme=next_edition, user__email="participant.mx@example.org"
+    ).user
+    pre = Questionnaire.objects.get(programme=next_edition, kind="pre")
+    Response.objects.create(questionnaire=pre, user=participant)
+    before = {slug: state(slug) for slug in ("crm-2021", NEXT_EDITION)}
+    later = timezone.now() + dt.timedelta(days=60)
+    again = load_next_edition(now=later)
+    assert again.pk == next_edition.pk
+    assert all(session.starts_at > later for session in again.sessions.all())
+    pre.refresh_from_db()
+    assert pre.opens_at <= later < pre.closes_at
+    assert Questionnaire.objects.get(programme=again, kind="post").opens_at > later
+    after = {slug: state(slug) for slug in ("crm-2021", NEXT_EDITION)}
+    assert after["crm-2021"] == before["crm-2021"]
+    # Its people, nominations, answers and agenda stay; only the dates move.
+    assert after[NEXT_EDITION][:6] == before[NEXT_EDITION][:6]
+    assert Person.objects.get(programme=again, key="demo-facilitator").user.email == (
+        "facilitator@example.org"
+    )
+    # And loading it again that day changes nothing more.
+    load_next_edition(now=later + dt.timedelta(hours=1))
+    assert {slug: state(slug) for slug in ("crm-2021", NEXT_EDITION)} == after
+
+
+def test_its_texts_name_no_2021_date_and_are_inclusive(next_edition):
+    texts = [
+        next_edition.title_es,
+        next_edition.subtitle_es,
+        *next_edition.courses.values_list("description_es", flat=True),
+    ]
+    english = [
+        next_edition.title_en,
+        next_edition.subtitle_en,
+        *next_edition.courses.values_list("description_en", flat=True),
+    ]
+    assert not any("2021" in text for text in texts + english)
+    assert not [form for text in texts for form in gendered_forms(text)]
+    assert not [form for text in english for form in english_gendered_forms(text)]
+    person = Person.objects.get(programme=next_edition, key="demo-facilitator")
+    assert not gendered_forms(f"{person.name_es} {person.organisation_es}")
+    assert "demo" in person.name_en.lower() and "demostración" in person.name_es
 
 
 def test_the_demo_facilitator_has_a_part_in_the_agenda(client_as, demo):
@@ -118,6 +175,11 @@ def test_the_demo_facilitator_has_a_part_in_the_agenda(client_as, demo):
     assert 'type="file"' in page  # slides can be added to the item
     agenda = client_as("anonymous").get("/en/programmes/crm-2021/").content.decode()
     assert "Facilitator (demo)" in agenda
+    # The concept note's real people are linked to no account; only the fictitious name is.
+    linked = Person.objects.filter(programme=demo, user__isnull=False)
+    assert [(p.key, p.user.email) for p in linked] == [
+        ("demo-facilitator", "facilitator@example.org")
+    ]
 
 
 def run(*options) -> str:
