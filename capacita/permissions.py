@@ -70,11 +70,6 @@ def managed_programmes(user) -> QuerySet[Programme]:
     return Programme.objects.filter(memberships__user=user, memberships__role=Role.MANAGER)
 
 
-def can_use_admin(user) -> bool:
-    """The administration site is for programme managers (staff accounts)."""
-    return user.is_active and user.is_staff
-
-
 def focal_point_countries(user, programme: Programme) -> set[int]:
     """The ids of the countries `user` represents as focal point in `programme`."""
     if not user.is_authenticated:

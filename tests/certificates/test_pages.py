@@ -212,10 +212,22 @@ def test_the_issue_button_is_there_only_while_some_are_due(client_as, programme,
 
     after = client.get(url).content.decode()
     assert 'id="issue-all"' not in after and "Issue 0" not in after
-    assert "No certificate is due now" in after
+    assert (
+        "No certificate is due now: every participant who meets the rule already has one" in after
+    )
     # In Spanish too.
     spanish = client.get(url.replace("/en/", "/es/")).content.decode()
     assert "Expedir 0" not in spanish and 'id="none-due"' in spanish
+
+
+def test_before_anyone_meets_the_rule_the_page_says_so(client_as, programme):
+    page = client_as("manager").get(
+        reverse("certificates:overview", kwargs={"slug": programme.slug})
+    )
+    content = page.content.decode()
+    assert 'id="issue-all"' not in content
+    assert "no participant meets the rule yet" in content
+    assert "every participant who meets the rule already has one" not in content
 
 
 def test_a_manager_issues_from_the_page_and_downloads_the_archive(client_as, programme, eligible):
