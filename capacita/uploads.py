@@ -35,6 +35,8 @@ from django.utils import formats
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from capacita.errors import UserError
+
 MB = 1024 * 1024
 
 # The default of each size limit, in bytes; a setting of the same name replaces it.
@@ -94,12 +96,8 @@ RECORDING_KINDS = frozenset({"mp4", "mov", "webm"})
 SPREADSHEET_KINDS = frozenset({"xlsx", "text"})
 
 
-class UploadError(Exception):
+class UploadError(UserError):
     """The upload is refused; `message` says why in the active language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class MalformedCSV(UploadError):

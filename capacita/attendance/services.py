@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record, reason_refusal
+from capacita.errors import UserError
 from capacita.programmes.models import Membership, Role
 from capacita.zones import zone_or_none
 
@@ -49,12 +50,8 @@ Action = AuditEvent.Action
 Status = AttendanceRecord.Status
 
 
-class AttendanceError(Exception):
+class AttendanceError(UserError):
     """A change that cannot be made; `message` says why in the active language."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass

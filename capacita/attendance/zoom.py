@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from capacita import uploads
+from capacita.errors import UserError
 
 # How many problem rows a refusal lists before saying "and N more".
 MAX_PROBLEMS_LISTED = 50
@@ -72,14 +73,9 @@ _ISO_TIME = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}
 UNREADABLE = -(2**62)
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """The report cannot be used. `message` says why in the active language; `problems`
     names each faulty row."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        self.message = message
-        self.problems = problems or []
-        super().__init__(message)
 
 
 @dataclass

@@ -22,11 +22,13 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
+from capacita.errors import UserError
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_TABLE = "django_migrations"
 
 
-class BackupError(Exception):
+class BackupError(UserError):
     """The backup or the restore could not be done; the message says why."""
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record, reason_refusal
 from capacita.emails.services import queue_email
+from capacita.errors import UserError
 from capacita.formats import day
 from capacita.programmes.models import Membership, Role
 from capacita.progress.selectors import participants, progress_of
@@ -24,10 +25,8 @@ from .models import Certificate, CertificateDesign
 from .pdf import render_certificates
 
 
-class CertificateError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class CertificateError(UserError):
+    """A refusal: `message` says why, in the active language."""
 
 
 class Verdict:

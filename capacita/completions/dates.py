@@ -9,6 +9,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from capacita.errors import UserError
 from capacita.typed_text import without_accents
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
@@ -33,12 +34,8 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-class DateError(ValueError):
+class DateError(UserError, ValueError):
     """A date that cannot be read; `message` says so in the active language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 MONTHS = {

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 
 from capacita import uploads
+from capacita.errors import UserError
 from capacita.sheets import csv_file
 from capacita.typed_text import folded, without_accents
 
@@ -47,12 +48,8 @@ HEADER_SEARCH_ROWS = 10
 SEPARATORS = ("\t", ";", ",")  # on a tie, the first wins: commas also occur inside names
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """The file cannot be read as a completion report; `message` says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- The participants, for Moodle's "Upload users" -----------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record, reason_refusal
+from capacita.errors import UserError
 from capacita.programmes.models import Course
 
 from .models import CompletionReport, CourseCompletion
@@ -27,12 +28,8 @@ LATE = "late"
 NOT_COMPLETED = "not_completed"
 
 
-class CompletionError(Exception):
+class CompletionError(UserError):
     """A change that cannot be made; `message` says why in the active language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def is_late(course: Course, completed: bool, completed_at) -> bool:

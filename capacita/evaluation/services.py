@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
+from capacita.errors import UserError
 from capacita.permissions import can_answer_tests
 from capacita.text_limits import refusal
 
@@ -22,13 +23,8 @@ NOT_YET = "not_yet"
 CLOSED = "closed"
 
 
-class EvaluationError(Exception):
+class EvaluationError(UserError):
     """A refusal: `message` says why, `problems` lists what to fix (e.g. per question)."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
 
 
 def questionnaire_window_state(questionnaire: Questionnaire, now: dt.datetime | None = None):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
+from capacita.errors import UserError
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Role
 from capacita.text_limits import GROUP_ANSWER_VERSIONS, refusal
@@ -20,10 +21,8 @@ from capacita.text_limits import GROUP_ANSWER_VERSIONS, refusal
 from .models import AnswerVersion, GroupMember, GroupQuestion, SessionWork, WorkGroup
 
 
-class GroupWorkError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class GroupWorkError(UserError):
+    """A refusal: `message` says why, in the active language."""
 
 
 def session_participants(session_work: SessionWork):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.errors import UserError
 from capacita.permissions import can_give_role_to
 from capacita.programmes.models import MemberCountry, Membership, Role
 from capacita.programmes.services import refusal as role_refusal
@@ -39,12 +40,8 @@ Action = AuditEvent.Action
 Status = Nomination.Status
 
 
-class NominationError(Exception):
+class NominationError(UserError):
     """A change that cannot be made; `message` says why in the active language."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass

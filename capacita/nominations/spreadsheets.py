@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from capacita import uploads
+from capacita.errors import UserError
 from capacita.sheets import saved, text_cell
 from capacita.typed_text import without_accents
 
@@ -73,12 +74,8 @@ class Sheet:
     ignored_columns: list[str]  # headers that matched no field, as written
 
 
-class SheetError(Exception):
+class SheetError(UserError):
     """The file cannot be read as a list; `message` says why in the active language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def field_label(field: str) -> str:

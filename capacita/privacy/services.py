@@ -30,6 +30,7 @@ from capacita.certificates.models import Certificate
 from capacita.completions.models import CompletionReport, CourseCompletion
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
+from capacita.errors import UserError
 from capacita.evaluation.models import Answer, Response
 from capacita.formats import day
 from capacita.groupwork.models import AnswerVersion, GroupMember
@@ -44,12 +45,8 @@ ANONYMOUS_DOMAIN = "invalid.example"
 PEOPLE_ROLES = (Role.PARTICIPANT, Role.OBSERVER)
 
 
-class PrivacyError(Exception):
+class PrivacyError(UserError):
     """An anonymisation that may not be done; the message says why, for the manager."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def anonymous_last_name(key) -> str:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from capacita.bilingual import LANGUAGE_CODES
+from capacita.errors import UserError
 from capacita.formats import clock
 from capacita.zones import known_zone_names
 
@@ -45,12 +46,13 @@ ITEM_KINDS = (
 )
 
 
-class ProgrammeFileError(Exception):
-    """The file cannot be loaded; `errors` lists each mistake as “place: message”."""
+class ProgrammeFileError(UserError):
+    """The file cannot be loaded; `errors` (and `problems`) list each mistake as
+    “place: message”."""
 
     def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors), errors)
         self.errors = errors
-        super().__init__("\n".join(errors))
 
 
 @dataclass

@@ -9,15 +9,14 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.errors import UserError
 from capacita.permissions import can_give_role_to
 
 from .models import Membership, Role
 
 
-class RoleError(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+class RoleError(UserError):
+    """A refusal: `message` says why, in the active language."""
 
 
 def grant_role(
