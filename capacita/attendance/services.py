@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record, reason_refusal
+from capacita.audit.services import audit_record, given_reason
 from capacita.errors import UserError
 from capacita.programmes.models import Membership, Role
 from capacita.zones import zone_or_none
@@ -540,12 +540,9 @@ def forget_match(match: NameMatch, reason: str, actor) -> int:
     worked out again without them, and later reports no longer give those rows to the
     person. Audited with the sessions changed. Returns the number of rows given back.
     Raises `AttendanceError`."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AttendanceError(_("Give the reason for taking back the match."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise AttendanceError(problem)
+    reason = given_reason(
+        reason, missing=_("Give the reason for taking back the match."), error=AttendanceError
+    )
     programme, user = match.programme, match.user
     with transaction.atomic():
         sessions = list(programme.sessions.order_by("number"))
@@ -592,12 +589,9 @@ def mark_attendance(session: VirtualSession, user, status: str, reason: str, act
     reason (required). The record keeps the imported figure beside the correction, later
     imports keep the corrected status, and the decision is audited (attendance corrected)
     with the imported figure and the previous status. Raises `AttendanceError`."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AttendanceError(_("Give the reason for marking attendance by hand."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise AttendanceError(problem)
+    reason = given_reason(
+        reason, missing=_("Give the reason for marking attendance by hand."), error=AttendanceError
+    )
     if status not in Status.values:
         raise AttendanceError(_("Choose present, absent or excused."))
     _check_counted(session, user)
@@ -642,12 +636,9 @@ def withdraw_attendance_mark(session: VirtualSession, user, reason: str, actor):
     again what the session's reports say, or none while no report is imported. Audited with
     the status and the reason taken back. Returns the record, or None when none is left.
     Raises `AttendanceError`."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AttendanceError(_("Give the reason for taking back the hand mark."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise AttendanceError(problem)
+    reason = given_reason(
+        reason, missing=_("Give the reason for taking back the hand mark."), error=AttendanceError
+    )
     with transaction.atomic():
         session = _lock(session)
         record = AttendanceRecord.objects.filter(session=session, user=user).first()
@@ -688,12 +679,9 @@ def remove_meeting_report(report: MeetingReport, reason: str, actor) -> None:
     worked out again from the reports that remain, hand corrections keep their status, and
     the removal is audited with the file's name, fingerprint and zone. The same file can
     then be imported again."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AttendanceError(_("Give the reason for removing the report."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise AttendanceError(problem)
+    reason = given_reason(
+        reason, missing=_("Give the reason for removing the report."), error=AttendanceError
+    )
     with transaction.atomic():
         session = _lock(report.session)
         audit_record(

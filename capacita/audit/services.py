@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext as _
 
+from capacita.errors import UserError
 from capacita.text_limits import refusal
 
 from .models import AuditEvent
@@ -12,6 +13,19 @@ def reason_refusal(reason: str) -> str | None:
     """Why `reason`, given for a decision on a person, cannot be recorded (it is over its
     limit), or None. The services that take a reason ask before they change anything."""
     return refusal(AuditEvent, "reason", reason, what=_("The reason"))
+
+
+def given_reason(reason: str | None, *, missing: str, error: type[UserError]) -> str:
+    """The reason typed for a decision on a person, trimmed: raises `error` with `missing`
+    when there is none, or with the limit's message when it is too long. The services that
+    take a reason call it before they change anything."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise error(missing)
+    problem = reason_refusal(reason)
+    if problem:
+        raise error(problem)
+    return reason
 
 
 def audit_record(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from capacita.audit.services import audit_record, reason_refusal
+from capacita.audit.services import audit_record, given_reason
 from capacita.emails.services import queue_email
 from capacita.errors import UserError
 from capacita.formats import day
@@ -114,12 +114,9 @@ def issue_certificates(programme, actor=None, *, dry_run: bool = False) -> Issue
 
 def issue_by_hand(programme, user, reason: str, actor) -> Certificate:
     """A certificate for one participant as an exception to the rule, with the reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertificateError(_("Say why this certificate is issued by hand."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise CertificateError(problem)
+    reason = given_reason(
+        reason, missing=_("Say why this certificate is issued by hand."), error=CertificateError
+    )
     if not Membership.objects.filter(
         programme=programme, user=user, role=Role.PARTICIPANT
     ).exists():
@@ -139,12 +136,9 @@ def issue_by_hand(programme, user, reason: str, actor) -> Certificate:
 
 def revoke(certificate: Certificate, reason: str, actor) -> Certificate:
     """Withdraw a certificate: its code then reads "revoked" with the date."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertificateError(_("Say why the certificate is revoked."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise CertificateError(problem)
+    reason = given_reason(
+        reason, missing=_("Say why the certificate is revoked."), error=CertificateError
+    )
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if not certificate.is_valid:
@@ -168,12 +162,9 @@ def reissue(certificate: Certificate, reason: str, actor) -> Certificate:
     """A new certificate, with a new code, in place of `certificate` (after a name
     correction, say): it carries the holder's name as registered now, and the old code
     reads "replaced"."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertificateError(_("Say why the certificate is issued again."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise CertificateError(problem)
+    reason = given_reason(
+        reason, missing=_("Say why the certificate is issued again."), error=CertificateError
+    )
     with transaction.atomic():
         old = (
             Certificate.objects.select_for_update()

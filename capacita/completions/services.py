@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record, reason_refusal
+from capacita.audit.services import audit_record, given_reason
 from capacita.errors import UserError
 from capacita.programmes.models import Course
 
@@ -272,12 +272,9 @@ def withdraw_completion_mark(course: Course, user, reason: str, actor):
     again what the learning site's last report said of them, or none when no report named
     them. Audited with the record taken back. Returns the completion, or None when none is
     left. Raises CompletionError."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CompletionError(_("Say why you take back this hand mark."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise CompletionError(problem)
+    reason = given_reason(
+        reason, missing=_("Say why you take back this hand mark."), error=CompletionError
+    )
     with transaction.atomic():
         _lock(course)
         completion = CourseCompletion.objects.filter(course=course, user=user).first()
@@ -326,12 +323,9 @@ def mark_completion(
     someone who is not a participant of the programme, for a date in the future, or for a
     date given with "not completed".
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise CompletionError(_("Say why you mark this completion by hand."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise CompletionError(problem)
+    reason = given_reason(
+        reason, missing=_("Say why you mark this completion by hand."), error=CompletionError
+    )
     programme = course.programme
     if not participants(programme).filter(pk=user.pk).exists():
         raise CompletionError(

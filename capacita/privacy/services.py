@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from capacita.attendance.models import AttendanceRecord, JoinInterval, NameMatch
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record, reason_refusal
+from capacita.audit.services import audit_record, given_reason, reason_refusal
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CompletionReport, CourseCompletion
 from capacita.emails.models import OutgoingEmail
@@ -617,12 +617,9 @@ def anonymise_person(user, actor, reason: str, *, programme: Programme | None = 
     do not change. Their open removal requests are marked handled. One transaction, one
     audit record (`programme` is the one the manager acted from). Raises PrivacyError without
     a reason or when the person is anonymised already."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise PrivacyError(_("Say why this person's data is anonymised."))
-    problem = reason_refusal(reason)
-    if problem:
-        raise PrivacyError(problem)
+    reason = given_reason(
+        reason, missing=_("Say why this person's data is anonymised."), error=PrivacyError
+    )
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
