@@ -289,11 +289,6 @@ def in_spanish(msgid: str) -> str:
         return translation.gettext(msgid)
 
 
-@pytest.mark.xfail(
-    in_spanish("%(field)s is missing") == "%(field)s is missing",
-    strict=True,
-    reason="no Spanish translation of “%(field)s is missing” in capacita/locale yet",
-)
 def test_the_reasons_are_in_the_uploaders_language(programme):
     content = csv_bytes(HEADER_ES, person(1, email=""))
     with translation.override("es"):

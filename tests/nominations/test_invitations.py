@@ -148,11 +148,6 @@ def test_an_accepted_nominee_receives_the_invitation_in_their_language(
 
 
 @worker_test
-@pytest.mark.xfail(
-    in_language("es", "Welcome to %(title)s") == "Welcome to %(title)s",
-    strict=True,
-    reason="no Spanish translation of the invitation's subject in capacita/locale yet",
-)
 def test_the_spanish_and_english_subjects_differ(smtp_server, run_worker, programme, users):
     spanish = nominee_speaking(programme, "es")
     english = Nomination.objects.filter(
