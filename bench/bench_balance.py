@@ -57,8 +57,8 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from capacita.development.scale import MANAGER_EMAIL
     from capacita.programmes.models import Membership, Programme, Role
-    from capacita.scale import MANAGER_EMAIL
 
     programme = Programme.objects.get(slug="scale-001")
     size = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT).count()

@@ -134,7 +134,7 @@ def make_programme(rows: int):
     """The 2021 programme, Costa Rica with room for every row, and its focal point."""
     from django.contrib.auth import get_user_model
 
-    from capacita.demo import DEMO_PROGRAMME_FILE
+    from capacita.development.demo import DEMO_PROGRAMME_FILE
     from capacita.programmes.models import Country, MemberCountry, Membership, Role
     from capacita.programmes.programme_file import load_programme, read_programme_file
 

@@ -9,7 +9,8 @@ everything included, and makes no request to another host. This script
    files collected there by the production storage (hashed names, as WhiteNoise serves them
    with DEBUG=0) and the media in that folder too (it never touches ./var or the database of
    DATABASE_URL), and removes it all at the end;
-2. loads the demo (`capacita.demo.load_demo()`: the 2021 programme and its accounts) and adds
+2. loads the demo (`capacita.development.demo.load_demo()`: the 2021 programme and its
+   accounts) and adds
    what some pages need to show something: a certificate for the demo participant (its PDF a
    placeholder), a nominations list uploaded by Mexico's focal point, an invitation link;
 3. walks every URL pattern of the resolver: each page that renders HTML with GET is fetched
@@ -132,7 +133,7 @@ def load_data() -> Demo:
     from capacita.accounts.invitations import welcome_url
     from capacita.certificates import codes
     from capacita.certificates.models import Certificate
-    from capacita.demo import load_demo
+    from capacita.development.demo import load_demo
     from capacita.evaluation.models import Questionnaire
     from capacita.groupwork.models import GroupMember
     from capacita.nominations.models import Nomination, NominationUpload
@@ -221,7 +222,7 @@ PAGES: dict[str, Spec] = {
         ("participant",),
     ),
     "groupwork:group": Spec(programme("sessions/2/groups/{d.group_2}/"), ("participant",)),
-    "vulnerability:assessment": Spec(
+    "case_study:assessment": Spec(
         programme("sessions/3/groups/{d.group_3}/assessment/"), ("participant",)
     ),
     "privacy:request_removal": Spec(programme("me/removal/"), ("participant",)),
@@ -287,9 +288,9 @@ POST_ONLY = {
     "groupwork:assign",
     "groupwork:place",
     "groupwork:toggle_plenary",
-    "vulnerability:add_factor",
-    "vulnerability:remove_factor",
-    "vulnerability:conclusions",
+    "case_study:add_factor",
+    "case_study:remove_factor",
+    "case_study:conclusions",
     "reports:narrative",
     "privacy:retention",
     "privacy:anonymise_person",

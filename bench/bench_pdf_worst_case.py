@@ -4,7 +4,8 @@
 
 The requirement: any participant may download the plenary of group work as often as they
 like once it is open, so the PDF of a session whose every text is at its limit
-(`capacita/text_limits.py`) must render in well under gunicorn's timeout (README, deployment),
+(`capacita/shared/text_limits.py`) must render in well under gunicorn's timeout (README,
+deployment),
 within 10 seconds. This script
 
 1. makes a throw-away SQLite database in a temporary folder, migrates it and loads the demo
@@ -89,9 +90,9 @@ def main() -> int:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from capacita import text_limits as limits
         from capacita.certificates.pdf import render_certificate
-        from capacita.demo import load_demo
+        from capacita.development.demo import load_demo
+        from capacita.shared import text_limits as limits
         from tests import worst_case
 
         programme, _accounts = load_demo()

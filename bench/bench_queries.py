@@ -8,8 +8,8 @@ that lists people", and the budget "No page that lists people grows in queries w
 number". This script makes a throw-away database (SQLite in a temporary folder, or a
 PostgreSQL database `capacita_bench_queries` created and dropped on the server given), adds
 a generated programme of `--small` participants and one of `--large`
-(`capacita.scale.add_generated_programme`), and reads every page of
-`capacita.scale.PAGES_LISTING_PEOPLE` for each, as its reader, through Django's test
+(`capacita.development.scale.add_generated_programme`), and reads every page of
+`capacita.development.scale.PAGES_LISTING_PEOPLE` for each, as its reader, through Django's test
 client; it prints both counts and the time of each page, and exits 1 when a count differs.
 The suite asserts the same at 8 and 80 participants (tests/scale/test_queries_per_page.py).
 
@@ -80,13 +80,13 @@ def measure(args) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from capacita.programmes.models import Membership, Role
-    from capacita.scale import (
+    from capacita.development.scale import (
         MANAGER_EMAIL,
         PAGES_LISTING_PEOPLE,
         add_generated_programme,
         focal_point_email,
     )
+    from capacita.programmes.models import Membership, Role
 
     call_command("migrate", verbosity=0)
     # Pages name their style sheet by its hashed name, as in production.

@@ -54,16 +54,17 @@ INSTALLED_APPS = [
     "capacita.evaluation",
     "capacita.certificates",
     "capacita.groupwork",
-    "capacita.vulnerability",
+    "capacita.case_study",
     "capacita.reports",
     "capacita.privacy",
     "capacita.backups",
+    "capacita.development",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "capacita.maintenance.MaintenanceMiddleware",
+    "capacita.shared.maintenance.MaintenanceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every response to a signed-in person: Cache-Control: private, no-store.
-    "capacita.private_responses.PrivateResponsesMiddleware",
+    "capacita.shared.private_responses.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,8 +151,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
-# One way of writing dates per language ("Tuesday 26 October 2021, 15:00"): capacita/formats.
-FORMAT_MODULE_PATH = ["capacita.formats"]
+# One way of writing dates per language ("Tuesday 26 October 2021, 15:00"): capacita/shared/formats.
+FORMAT_MODULE_PATH = ["capacita.shared.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -167,7 +168,7 @@ PRIVATE_LINK_SECONDS = int(os.environ.get("PRIVATE_LINK_SECONDS", "3600"))
 STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "capacita.storage.PrivateStorage"},
+    "private": {"BACKEND": "capacita.shared.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

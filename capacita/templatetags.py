@@ -7,8 +7,9 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext
 
-from capacita import admin_scoping, formats, permissions, rounding, zones
 from capacita.agenda import timezones
+from capacita.programmes import admin_scoping, permissions
+from capacita.shared import formats, rounding, zones
 
 register = template.Library()
 
@@ -69,7 +70,7 @@ def decimal(value, places: int = 2) -> str:
 def lang_of(obj, field: str) -> str:
     """` lang="en"` for an element showing a bilingual field (`title` of `title_es` and
     `title_en`) in the other language than the page's, its own being empty (WCAG 3.1.2)."""
-    from capacita.bilingual import LANGUAGE_CODES, active_language
+    from capacita.shared.bilingual import LANGUAGE_CODES, active_language
 
     active = active_language()
     if obj is None or getattr(obj, f"{field}_{active}", ""):
@@ -80,7 +81,8 @@ def lang_of(obj, field: str) -> str:
     return ""
 
 
-# Dates, times and zones, written one way everywhere (capacita/formats, capacita/zones). The
+# Dates, times and zones, written one way everywhere (capacita/shared/formats,
+# capacita/shared/zones). The
 # date filters take the value as Django's `date` filter does (in the zone of
 # `{% timezone %}` or `|timezone:`, else the active one), or in the zone given as argument:
 # `{{ session.starts_at|when:programme.zone }}`.
@@ -126,8 +128,8 @@ def time_labels(viewer_zone, programme):
 
 @register.simple_tag(takes_context=True)
 def allowed(context, decision: str, *args) -> bool:
-    """What `capacita.permissions` decides for the page's reader, for a template to ask before
-    it offers a link: `{% allowed "can_see_board" programme as may_see_board %}` is
+    """What `capacita.programmes.permissions` decides for the page's reader, for a template to
+    ask before it offers a link: `{% allowed "can_see_board" programme as may_see_board %}` is
     `permissions.can_see_board(request.user, programme)`."""
     if not decision.startswith(("can_", "is_")) or not hasattr(permissions, decision):
         raise template.TemplateSyntaxError(f"no permission named {decision!r}")

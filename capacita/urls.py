@@ -26,7 +26,7 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.agenda.urls")),
     path("programmes/<slug:slug>/", include("capacita.certificates.urls")),
     path("programmes/<slug:slug>/", include("capacita.groupwork.urls")),
-    path("programmes/<slug:slug>/", include("capacita.vulnerability.urls")),
+    path("programmes/<slug:slug>/", include("capacita.case_study.urls")),
     path("programmes/<slug:slug>/", include("capacita.reports.urls")),
     path("programmes/<slug:slug>/", include("capacita.audit.urls")),
     path("programmes/<slug:slug>/", include("capacita.privacy.urls")),

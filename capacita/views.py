@@ -3,7 +3,7 @@
 Every error page is the platform's own, in the visitor's language, with a way back. The
 pages for 403 and 404 are full pages (the visitor's programme, whether they are signed in);
 those for 400 and 500 use no database, no session and no user, so that they show whatever
-else fails (the 503 page of `capacita.maintenance` likewise).
+else fails (the 503 page of `capacita.shared.maintenance` likewise).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.template import loader
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from capacita import permissions
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme
 
 # Every programme's pages live under /<language>/programmes/<slug>/ (capacita/urls.py).

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import override_settings
 
-from capacita import page_cache
-from capacita.demo import DEMO_ACCOUNTS, load_demo
+from capacita.development.demo import DEMO_ACCOUNTS, load_demo
 from capacita.programmes.models import Programme, Role
+from capacita.shared import page_cache
 
 # The loopback SMTP server and the database worker, for every test that sends e-mail.
 from .emails.conftest import refusing_smtp_server, run_worker, smtp_server  # noqa: F401

@@ -55,8 +55,8 @@ EDITABLE_IN_ADMIN = (
     "certificates/signatory",
     "groupwork/sessionwork",
     "groupwork/workgroup",
-    "vulnerability/factor",
-    "vulnerability/case",
+    "case_study/factor",
+    "case_study/case",
 )
 # Changed only through the pages that record each decision; the admin only shows them.
 READ_ONLY_IN_ADMIN = (
@@ -67,7 +67,7 @@ READ_ONLY_IN_ADMIN = (
     "completions",
     "certificates/certificate",
     "groupwork/answerversion",
-    "vulnerability/assessment",
+    "case_study/assessment",
     "django_tasks_database",
 )
 # The login lockout's records (django-axes): superusers read them and delete one to lift a
@@ -393,24 +393,24 @@ MATRIX: dict[str, Row] = {
     ),
     # The case assessment of the participant's group in session 3: members write; the
     # facilitators and managers read; participants of other groups read once the plenary opens.
-    "vulnerability:assessment": Row(
+    "case_study:assessment": Row(
         lambda p: [f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/"],
         answers(403, anonymous=302, participant=200, facilitator=200, manager=200, superuser=200),
     ),
-    "vulnerability:add_factor": Row(
+    "case_study:add_factor": Row(
         lambda p: [f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/factors/"],
         answers(403, anonymous=302, participant=302),
         method="post",
         data={"level": "individual", "kind": "risk", "custom_name": "Idioma", "note": ""},
     ),
-    "vulnerability:remove_factor": Row(
+    "case_study:remove_factor": Row(
         lambda p: [
             f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/factors/999999/remove/"
         ],
         answers(403, anonymous=302, participant=302),
         method="post",
     ),
-    "vulnerability:conclusions": Row(
+    "case_study:conclusions": Row(
         lambda p: [f"{PROGRAMME}/sessions/3/groups/{session_3_group().pk}/assessment/conclusions/"],
         answers(403, anonymous=302, participant=302),
         method="post",

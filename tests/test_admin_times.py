@@ -1,5 +1,5 @@
 """The administration site reads and shows a programme's times in the programme's own zone,
-named beside each field (capacita/admin_scoping.py): a manager in Mexico City types 14:00
+named beside each field (capacita/programmes/admin_scoping.py): a manager in Mexico City types 14:00
 and means 14:00 in Mexico City, whatever zone the server runs in."""
 
 from __future__ import annotations

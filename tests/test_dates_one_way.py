@@ -1,4 +1,4 @@
-"""Dates are written one way per language across the platform (capacita/formats): English
+"""Dates are written one way per language across the platform (capacita/shared/formats): English
 "Tuesday 26 October 2021, 15:00", Spanish "martes 26 de octubre de 2021, 15:00", a 24-hour
 clock in both; and a time zone is named as people say it ("Mexico City Time", "hora de
 Ciudad de México"), its key (`America/Mexico_City`) kept for addresses and form values.
@@ -20,7 +20,6 @@ import pytest
 from django.utils import translation
 from django.utils.formats import date_format
 
-from capacita import formats
 from capacita.agenda.calendar import session_description
 from capacita.agenda.models import VirtualSession
 from capacita.certificates.pdf import render_certificate
@@ -28,6 +27,7 @@ from capacita.emails.models import OutgoingEmail
 from capacita.groupwork import services as groupwork
 from capacita.groupwork.models import SessionWork
 from capacita.progress.reminders import send_due_reminders
+from capacita.shared import formats
 
 from .conftest import ROLES
 from .pages import matrix_pages, rendered_pages

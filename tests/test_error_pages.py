@@ -17,7 +17,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from capacita import views
-from capacita.maintenance import maintenance_response
+from capacita.shared.maintenance import maintenance_response
 
 from .conftest import ROLES
 from .test_access_matrix import MATRIX

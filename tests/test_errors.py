@@ -1,4 +1,4 @@
-"""One kind of error a person is shown (`capacita/errors.py`): every error class the
+"""One kind of error a person is shown (`capacita/shared/errors.py`): every error class the
 application defines is a `UserError`, with its message in the person's language, and the
 few that are not say why here."""
 
@@ -12,12 +12,12 @@ import pytest
 from django.utils import translation
 
 import capacita
-from capacita.errors import UserError
+from capacita.shared.errors import UserError
 
 # Errors that never reach a person, each with its reason.
 NOT_SHOWN = {
     # Benchmark tooling's own refusal, printed on a developer's terminal.
-    "capacita.scale.ScaleError",
+    "capacita.development.scale.ScaleError",
 }
 
 

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 
-from capacita.bilingual import LANGUAGE_CODES, BilingualMixin
+from capacita.shared.bilingual import LANGUAGE_CODES, BilingualMixin
 
 from .conftest import ROLES
 from .pages import matrix_pages, rendered_pages

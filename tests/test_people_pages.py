@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from capacita import people_pages
 from capacita.attendance.models import AttendanceRecord
 from capacita.completions.models import CourseCompletion
-from capacita.people_pages import folded, where_it_was
+from capacita.shared import people_pages
+from capacita.shared.people_pages import folded, where_it_was
 
 from .attendance.reports import person
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from capacita.posted import LARGEST_ID, posted_id
+from capacita.shared.posted import LARGEST_ID, posted_id
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.views.decorators.cache import never_cache
 
-from capacita.private_responses import PrivateResponsesMiddleware
+from capacita.shared.private_responses import PrivateResponsesMiddleware
 
 from .certificates.issued import issued_certificate
 from .conftest import ROLES

@@ -23,7 +23,7 @@ from capacita.agenda.models import Slides
 from capacita.certificates import services
 from capacita.certificates.models import Certificate
 from capacita.certificates.pdf import image_url
-from capacita.storage import PrivateStorage, private_storage
+from capacita.shared.storage import PrivateStorage, private_storage
 
 BUCKET = "capacita-test"
 PROGRAMME = "/en/programmes/crm-2021"
@@ -70,7 +70,7 @@ def bucket(settings, monkeypatch):
 def test_without_s3_settings_private_files_stay_in_a_local_folder(monkeypatch, settings):
     configured = settings_with(monkeypatch)["STORAGES"]
 
-    assert configured["private"]["BACKEND"] == "capacita.storage.PrivateStorage"
+    assert configured["private"]["BACKEND"] == "capacita.shared.storage.PrivateStorage"
     assert configured["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert isinstance(private_storage(), PrivateStorage)
     assert private_storage().location == str(settings.PRIVATE_MEDIA_ROOT)

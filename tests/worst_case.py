@@ -1,4 +1,5 @@
-"""Every text that reaches a PDF, at its limit (`capacita/text_limits.py`): the worst case that
+"""Every text that reaches a PDF, at its limit (`capacita/shared/text_limits.py`): the worst
+case that
 `tests/groupwork/test_pdf_worst_case.py` renders and `bench/bench_pdf_worst_case.py` times.
 
 Over the demo programme: every participant's names at their limit; session 3's groups (four
@@ -22,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from capacita import text_limits as limits
+from capacita.shared import text_limits as limits
 
 WORDS = [
     *("migración", "empleo", "consejería", "derechos", "laborales", "inclusión", "protección"),
@@ -98,8 +99,8 @@ def longest_names(programme) -> None:
 def worst_plenary(programme, number: int = 3, shape: str = "lines"):
     """Session `number`'s group work with every text at its limit (see the module's
     docstring); returns its `SessionWork`."""
+    from capacita.case_study.models import AssessedFactor, Assessment, Kind, Level, SessionCase
     from capacita.groupwork.models import AnswerVersion, SessionWork
-    from capacita.vulnerability.models import AssessedFactor, Assessment, Kind, Level, SessionCase
 
     session_work = SessionWork.objects.get(session__programme=programme, session__number=number)
     author = get_user_model().objects.get(email="participant.mx@example.org")

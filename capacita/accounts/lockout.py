@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
 
-from capacita.throttles import client_address
+from capacita.shared.throttles import client_address
 
 __all__ = [
     "AccountAndAddressHandler",

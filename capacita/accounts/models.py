@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from capacita.zones import validate_time_zone
+from capacita.shared.zones import validate_time_zone
 
 
 class Language(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils import translation
 from capacita.emails.links import MARK, link_maker
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
-from capacita.throttles import AddressThrottle
+from capacita.shared.throttles import AddressThrottle
 
 from .invitations import login_url, one_time_url
 from .models import PasswordResetRequest

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from capacita.formats import clock
-from capacita.zones import zone_name
+from capacita.shared.formats import clock
+from capacita.shared.zones import zone_name
 
 from .selectors import sessions_with_agenda
 

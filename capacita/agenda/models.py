@@ -2,10 +2,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Person, Programme
-from capacita.storage import private_storage
-from capacita.uploads import FileCheck, SafeUploadTo
+from capacita.shared.bilingual import Bilingual, BilingualMixin
+from capacita.shared.storage import private_storage
+from capacita.shared.uploads import FileCheck, SafeUploadTo
 
 
 class VirtualSession(BilingualMixin):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from capacita.page_cache import kept
 from capacita.programmes.models import Country
-from capacita.zones import offset_label, zone_name, zone_or_none, zone_place
+from capacita.shared.page_cache import kept
+from capacita.shared.zones import offset_label, zone_name, zone_or_none, zone_place
 
 
 def viewer_zone(requested: str | None, user, programme) -> tuple[zoneinfo.ZoneInfo, str | None]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme
 
 from . import services

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from capacita import uploads
 from capacita.agenda.timezones import zone_choices
-from capacita.text_limits import REASON, TypedText
-from capacita.zones import validate_time_zone
+from capacita.shared import uploads
+from capacita.shared.text_limits import REASON, TypedText
+from capacita.shared.zones import validate_time_zone
 
 from .models import AttendanceRecord
 

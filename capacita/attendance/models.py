@@ -2,10 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from capacita import text_limits as limits
 from capacita.agenda.models import VirtualSession
 from capacita.programmes.models import Programme
-from capacita.text_limits import text_field
+from capacita.shared import text_limits as limits
+from capacita.shared.text_limits import text_field
 
 
 class MeetingReport(models.Model):

@@ -36,9 +36,9 @@ from django.utils.translation import gettext as _
 from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record, given_reason
-from capacita.errors import UserError
 from capacita.programmes.models import Membership, Role
-from capacita.zones import zone_or_none
+from capacita.shared.errors import UserError
+from capacita.shared.zones import zone_or_none
 
 from . import intervals
 from .bulk import insert_rows

@@ -7,15 +7,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions, uploads
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
 from capacita.agenda.models import VirtualSession
-from capacita.people_pages import people_page, where_it_was
-from capacita.posted import NUL_MESSAGE, has_nul, posted_id
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme
-from capacita.text_limits import typed_refusal
-from capacita.zones import zone_name
+from capacita.shared import uploads
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.people_pages import people_page, where_it_was
+from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
+from capacita.shared.text_limits import typed_refusal
+from capacita.shared.zones import zone_name
 
 from . import services
 from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UnmatchForm, UploadForm

@@ -44,8 +44,8 @@ from operator import itemgetter, lt
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from capacita import uploads
-from capacita.errors import UserError
+from capacita.shared import uploads
+from capacita.shared.errors import UserError
 
 # How many problem rows a refusal lists before saying "and N more".
 MAX_PROBLEMS_LISTED = 50

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from capacita.admin_scoping import ReadOnlyProgrammeAdmin
+from capacita.programmes.admin_scoping import ReadOnlyProgrammeAdmin
 
 from .models import AuditEvent
 

@@ -24,8 +24,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacita import formats
-from capacita.zones import zone_name, zone_or_none
+from capacita.shared import formats
+from capacita.shared.zones import zone_name, zone_or_none
 
 LABELS = {
     # Several services

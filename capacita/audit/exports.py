@@ -8,7 +8,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from capacita.sheets import csv_file, text_workbook
+from capacita.shared.sheets import csv_file, text_workbook
 
 from .details import DetailReader
 from .selectors import persons_concerned

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext as _
 
-from capacita.errors import UserError
-from capacita.text_limits import refusal
+from capacita.shared.errors import UserError
+from capacita.shared.text_limits import refusal
 
 from .models import AuditEvent
 

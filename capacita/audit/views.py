@@ -5,11 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
-from capacita import permissions
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
 from capacita.agenda.timezones import viewer_zone
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
 
 from .exports import audit_csv, audit_xlsx
 from .filters import filter_form, filtered_events

@@ -5,8 +5,8 @@ certificates page, where each decision is recorded with its reason: here they ar
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import ProgrammeScopedAdmin, ReadOnlyProgrammeAdmin
-from capacita.bilingual import bilingual_fieldset_row
+from capacita.programmes.admin_scoping import ProgrammeScopedAdmin, ReadOnlyProgrammeAdmin
+from capacita.shared.bilingual import bilingual_fieldset_row
 
 from .models import Certificate, CertificateDesign, Signatory
 

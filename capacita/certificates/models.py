@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from capacita import text_limits as limits
-from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Programme
-from capacita.storage import private_storage
-from capacita.text_limits import text_field
-from capacita.uploads import FileCheck, SafeUploadTo
+from capacita.shared import text_limits as limits
+from capacita.shared.bilingual import Bilingual, BilingualMixin
+from capacita.shared.storage import private_storage
+from capacita.shared.text_limits import text_field
+from capacita.shared.uploads import FileCheck, SafeUploadTo
 
 from . import codes
 

@@ -29,7 +29,7 @@ from PIL import Image
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
-from capacita.formats import day
+from capacita.shared.formats import day
 
 from .models import Certificate, CertificateDesign, Signatory
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record, given_reason
 from capacita.emails.services import queue_email
-from capacita.errors import UserError
-from capacita.formats import day
 from capacita.programmes.models import Membership, Role
 from capacita.progress.selectors import participants, progress_of
+from capacita.shared.errors import UserError
+from capacita.shared.formats import day
 
 from . import codes
 from .models import Certificate, CertificateDesign

@@ -9,7 +9,7 @@ guessing hopeless is the 80 bits of each code (`codes.BITS`)."""
 
 from __future__ import annotations
 
-from capacita.throttles import AddressThrottle, client_address
+from capacita.shared.throttles import AddressThrottle, client_address
 
 from .models import FailedLookup
 

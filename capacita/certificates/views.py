@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
-from capacita.posted import NUL_MESSAGE, has_nul, posted_id
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 
 from . import codes, services
 from .models import Certificate

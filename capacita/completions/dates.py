@@ -9,8 +9,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from capacita.errors import UserError
-from capacita.typed_text import without_accents
+from capacita.shared.errors import UserError
+from capacita.shared.typed_text import without_accents
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 

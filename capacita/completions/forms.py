@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from capacita import uploads
-from capacita.text_limits import REASON, TypedText
+from capacita.shared import uploads
+from capacita.shared.text_limits import REASON, TypedText
 
 from .models import CompletionReport
 

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from capacita import text_limits as limits
 from capacita.programmes.models import Course
-from capacita.text_limits import text_field
+from capacita.shared import text_limits as limits
+from capacita.shared.text_limits import text_field
 
 
 class CompletionReport(models.Model):

@@ -31,10 +31,10 @@ from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
-from capacita import uploads
-from capacita.errors import UserError
-from capacita.sheets import csv_file
-from capacita.typed_text import folded, without_accents
+from capacita.shared import uploads
+from capacita.shared.errors import UserError
+from capacita.shared.sheets import csv_file
+from capacita.shared.typed_text import folded, without_accents
 
 from .dates import DATE_ORDERS, DateError, clean_text, order_label, parse_moodle_date
 from .selectors import participants
@@ -69,7 +69,7 @@ def moodle_users_csv(programme) -> bytes:
     must be its short name on the learning site). UTF-8 without BOM, comma separated, quoted
     by the csv module where needed.
 
-    Every cell is formula-safe (`capacita.sheets.csv_text`): a cell starting with =, +, -, @,
+    Every cell is formula-safe (`capacita.shared.sheets.csv_text`): a cell starting with =, +, -, @,
     a tab or a carriage return (the username and the e-mail address too) is written after a
     single quote, so that no spreadsheet program runs it when the file is opened. Moodle's
     "Upload users" reads the file literally: in a name the quote is kept and shown; in an

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record, given_reason
-from capacita.errors import UserError
 from capacita.programmes.models import Course
+from capacita.shared.errors import UserError
 
 from .models import CompletionReport, CourseCompletion
 from .moodle import CompletionRow, RowProblem, read_completion_report

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions, uploads
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
-from capacita.people_pages import people_page, where_it_was
+from capacita.programmes import permissions
 from capacita.programmes.models import Course, Programme
-from capacita.text_limits import typed_refusal
+from capacita.shared import uploads
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.people_pages import people_page, where_it_was
+from capacita.shared.text_limits import typed_refusal
 
 from . import services
 from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm

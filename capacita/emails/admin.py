@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import ReadOnlyProgrammeAdmin
+from capacita.programmes.admin_scoping import ReadOnlyProgrammeAdmin
 
 from .links import as_stored
 from .models import OutgoingEmail

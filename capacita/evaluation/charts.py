@@ -4,7 +4,7 @@ inline style (colours come from classes in capacita.css), and a text alternative
 Every chart is 640 units wide (the viewBox; CSS scales it to the page) and as tall as its
 rows need. Shares are fractions 0–1; a bar's length is exactly proportional to its share
 (coordinates are written with two decimals) and its label is the share rounded half up to a
-whole percent by `capacita.rounding`, as on every page and in every file. Text that comes
+whole percent by `capacita.shared.rounding`, as on every page and in every file. Text that comes
 from callers is escaped; the same input gives the same string.
 """
 
@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from capacita import rounding
+from capacita.shared import rounding
 
 WIDTH = 640
 FONT = 14  # labels
@@ -461,7 +461,7 @@ def _arrow(pre: float | None, post: float | None) -> str:
 
 def _percent(share: float | None) -> str:
     """62 % for 0.62, rounded half up (away from zero) as every figure is
-    (`capacita.rounding.percent`); "not shown" for None."""
+    (`capacita.shared.rounding.percent`); "not shown" for None."""
     if share is None:
         return _("not shown")
     return _("%(value)s %%") % {"value": rounding.percent(share)}

@@ -2,7 +2,7 @@
 (the `report` command's JSON and workbook, and the organisers' report page), in a fixed
 number of queries. Knowledge scores are fractions of the maximum (0–1).
 
-Every figure leaves this module as it is shown (`capacita.rounding`: half up): shares as
+Every figure leaves this module as it is shown (`capacita.shared.rounding`: half up): shares as
 fractions of whole percentages (0.825 is given as 0.83, shown "83 %"), means on the 1–5
 scale with one decimal, the Wilcoxon test's figures with the decimals its page gives. The
 page, its charts, the workbook, the PDFs and the JSON thus read the same number; nothing
@@ -16,9 +16,9 @@ from dataclasses import asdict
 
 from django.utils.translation import gettext as _
 
-from capacita import rounding
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Membership, Role
+from capacita.shared import rounding
 
 from .models import Answer, Question, Response, Section
 from .scoring import is_correct
@@ -334,7 +334,7 @@ def _group(group: GroupSummary) -> dict:
 
 def _shown(figures: dict) -> dict:
     """`figures` as they are shown: each share (`SHARES`) to a whole percentage, each
-    other figure to its `PLACES`, half up (`capacita.rounding`); counts and texts as they
+    other figure to its `PLACES`, half up (`capacita.shared.rounding`); counts and texts as they
     are. `figures` must be the values as computed: rounding a figure already rounded
     (0.824996 → 0.825 → 83 %) could give another number than rounding it once (82 %)."""
     shown = {}

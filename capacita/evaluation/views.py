@@ -8,13 +8,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacita import permissions, rounding, text_limits
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
 from capacita.agenda.timezones import viewer_zone
-from capacita.bilingual import active_language
-from capacita.posted import NUL_MESSAGE, has_nul
+from capacita.programmes import permissions
 from capacita.programmes.models import Membership, Programme, Role
+from capacita.shared import rounding, text_limits
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.bilingual import active_language
+from capacita.shared.posted import NUL_MESSAGE, has_nul
 
 from . import charts as charts_module
 from . import review as review_module

@@ -10,7 +10,7 @@ import re
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from capacita.sheets import fill_sheet, saved, sheet_cell
+from capacita.shared.sheets import fill_sheet, saved, sheet_cell
 
 from .report import SHARES
 

@@ -3,12 +3,12 @@ programmes. Who is in which group is decided on the session's groups page."""
 
 from django.contrib import admin
 
-from capacita.admin_scoping import (
+from capacita.programmes.admin_scoping import (
     LabelledTabularInline,
     ProgrammeScopedAdmin,
     ReadOnlyProgrammeAdmin,
 )
-from capacita.permissions import managed_programmes
+from capacita.programmes.permissions import managed_programmes
 
 from .models import AnswerVersion, GroupQuestion, SessionWork, WorkGroup
 

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from capacita import text_limits as limits
 from capacita.agenda.models import VirtualSession
-from capacita.bilingual import Bilingual, BilingualMixin
 from capacita.programmes.models import Country
-from capacita.text_limits import text_field
+from capacita.shared import text_limits as limits
+from capacita.shared.bilingual import Bilingual, BilingualMixin
+from capacita.shared.text_limits import text_field
 
 
 class SessionWork(models.Model):

@@ -8,7 +8,7 @@ from .selectors import members_of, questions_with_answers
 
 
 def group_work_report(programme) -> list[dict]:
-    from capacita.vulnerability.services import assessment_report
+    from capacita.case_study.services import assessment_report
 
     sessions = []
     for session_work in (

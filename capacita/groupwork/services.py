@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
-from capacita.errors import UserError
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Role
-from capacita.text_limits import GROUP_ANSWER_VERSIONS, refusal
+from capacita.shared.errors import UserError
+from capacita.shared.text_limits import GROUP_ANSWER_VERSIONS, refusal
 
 from .models import AnswerVersion, GroupMember, GroupQuestion, SessionWork, WorkGroup
 

@@ -11,10 +11,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions, text_limits
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
-from capacita.posted import NUL_MESSAGE, has_nul, posted_id
+from capacita.programmes import permissions
+from capacita.shared import text_limits
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 
 from . import services
 from .models import GroupMember, GroupQuestion, SessionWork, WorkGroup
@@ -30,7 +31,7 @@ def _session_work(slug, number) -> SessionWork:
 
 
 def _has_case(session_work) -> bool:
-    from capacita.vulnerability.models import SessionCase
+    from capacita.case_study.models import SessionCase
 
     return SessionCase.objects.filter(session_work=session_work).exists()
 
@@ -136,8 +137,8 @@ def _plenary_context(request, session_work):
     members = members_of(groups, programme)
     assessments = {}
     if _has_case(session_work):
-        from capacita.vulnerability.models import Assessment
-        from capacita.vulnerability.services import matrix
+        from capacita.case_study.models import Assessment
+        from capacita.case_study.services import matrix
 
         for assessment in Assessment.objects.filter(group__in=groups):
             assessments[assessment.group_id] = (assessment, matrix(assessment))

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from capacita import uploads
 from capacita.accounts.models import Language
-from capacita.text_limits import NAME, REASON, TypedText
+from capacita.shared import uploads
+from capacita.shared.text_limits import NAME, REASON, TypedText
 
 from .models import Gender, Nomination
 from .spreadsheets import clean

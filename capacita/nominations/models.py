@@ -3,10 +3,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from capacita import text_limits as limits
 from capacita.accounts.models import Language
 from capacita.programmes.models import Country, Profile, Programme
-from capacita.text_limits import text_field
+from capacita.shared import text_limits as limits
+from capacita.shared.text_limits import text_field
 
 
 class Gender(models.TextChoices):

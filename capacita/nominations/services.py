@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
-from capacita.errors import UserError
-from capacita.permissions import can_give_role_to
 from capacita.programmes.models import MemberCountry, Membership, Role
+from capacita.programmes.permissions import can_give_role_to
 from capacita.programmes.services import refusal as role_refusal
+from capacita.shared.errors import UserError
 
 from .models import Nomination
 from .selectors import accepted_count, quota_of

@@ -29,10 +29,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from capacita import uploads
-from capacita.errors import UserError
-from capacita.sheets import saved, text_cell
-from capacita.typed_text import without_accents
+from capacita.shared import uploads
+from capacita.shared.errors import UserError
+from capacita.shared.sheets import saved, text_cell
+from capacita.shared.typed_text import without_accents
 
 FIELDS = (
     "first_name",

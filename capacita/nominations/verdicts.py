@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from capacita.typed_text import without_accents
+from capacita.shared.typed_text import without_accents
 
 from .models import Gender, Nomination
 

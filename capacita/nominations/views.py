@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from capacita import permissions, uploads
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
+from capacita.programmes import permissions
 from capacita.programmes.models import Country, MemberCountry, Programme, Role
 from capacita.programmes.services import RoleError, grant_role, people_with_role
-from capacita.text_limits import typed_refusal
+from capacita.shared import uploads
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.text_limits import typed_refusal
 
 from . import services
 from .forms import SIZE_LIMIT, DecisionForm, NominationForm, PersonRoleForm, UploadForm

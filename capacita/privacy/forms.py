@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from capacita.text_limits import MESSAGE, REASON, TypedText
+from capacita.shared.text_limits import MESSAGE, REASON, TypedText
 
 from .services import ANONYMOUS_DOMAIN, PEOPLE_ROLES
 

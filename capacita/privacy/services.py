@@ -30,12 +30,12 @@ from capacita.certificates.models import Certificate
 from capacita.completions.models import CompletionReport, CourseCompletion
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
-from capacita.errors import UserError
 from capacita.evaluation.models import Answer, Response
-from capacita.formats import day
 from capacita.groupwork.models import AnswerVersion, GroupMember
 from capacita.nominations.models import Nomination, NominationUpload
 from capacita.programmes.models import Membership, Programme, Role
+from capacita.shared.errors import UserError
+from capacita.shared.formats import day
 
 from .models import RemovalRequest, Retention
 

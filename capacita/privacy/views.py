@@ -12,10 +12,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
 
 from . import services
 from .forms import AnonymisePersonForm, AnonymiseProgrammeForm, RemovalRequestForm, RetentionForm

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacita.admin_scoping import LabelledTabularInline, PrivateFilesMixin, ProgrammeScopedAdmin
-from capacita.bilingual import bilingual_fieldset_row
-from capacita.permissions import can_give_role_to
+from capacita.programmes.admin_scoping import (
+    LabelledTabularInline,
+    PrivateFilesMixin,
+    ProgrammeScopedAdmin,
+)
+from capacita.programmes.permissions import can_give_role_to
+from capacita.shared.bilingual import bilingual_fieldset_row
 
 from .models import (
     Country,

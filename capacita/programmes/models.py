@@ -7,10 +7,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from capacita.bilingual import Bilingual, BilingualMixin
-from capacita.storage import private_storage
-from capacita.uploads import FileCheck, SafeUploadTo
-from capacita.zones import validate_time_zone
+from capacita.shared.bilingual import Bilingual, BilingualMixin
+from capacita.shared.storage import private_storage
+from capacita.shared.uploads import FileCheck, SafeUploadTo
+from capacita.shared.zones import validate_time_zone
 
 
 class Country(BilingualMixin):

@@ -22,10 +22,10 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from capacita.bilingual import LANGUAGE_CODES
-from capacita.errors import UserError
-from capacita.formats import clock
-from capacita.zones import known_zone_names
+from capacita.shared.bilingual import LANGUAGE_CODES
+from capacita.shared.errors import UserError
+from capacita.shared.formats import clock
+from capacita.shared.zones import known_zone_names
 
 from .models import (
     Country,

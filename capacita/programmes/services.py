@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
-from capacita.errors import UserError
-from capacita.permissions import can_give_role_to
+from capacita.programmes.permissions import can_give_role_to
+from capacita.shared.errors import UserError
 
 from .models import Membership, Role
 

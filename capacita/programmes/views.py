@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from capacita.agenda.calendar import programme_calendar
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone, zone_choices
-from capacita.permissions import (
+from capacita.programmes.permissions import (
     can_see_nominations,
     can_view_programme,
     country_reports,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from capacita.sheets import csv_file, text_workbook
+from capacita.shared.sheets import csv_file, text_workbook
 
 
 def board_table(programme, rows) -> tuple[list[str], list[list[str]]]:

@@ -23,7 +23,7 @@ from capacita.agenda.calendar import programme_calendar
 from capacita.completions.models import CourseCompletion
 from capacita.emails.services import queue_email
 from capacita.programmes.models import Course, Membership, Role
-from capacita.zones import zone_or_none
+from capacita.shared.zones import zone_or_none
 
 from .models import ReminderSent
 

@@ -265,7 +265,7 @@ def tests_of(programme, user, *, fresh: bool = False) -> list[TestState]:
     from capacita.evaluation.models import Questionnaire, Response
     from capacita.evaluation.scoring import knowledge_questions_of, knowledge_scores
     from capacita.evaluation.services import questionnaire_window_state
-    from capacita.page_cache import kept
+    from capacita.shared.page_cache import kept
 
     def structure():
         questionnaires = sorted(

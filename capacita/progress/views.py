@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions
 from capacita.agenda.models import Slides
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone
-from capacita.page_cache import kept
+from capacita.programmes import permissions
 from capacita.programmes.models import Programme, Role
+from capacita.shared.page_cache import kept
 
 from .exports import board_csv, board_xlsx
 from .selectors import board, participants, progress_of, tests_of

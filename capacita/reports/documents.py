@@ -27,7 +27,7 @@ from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook, sheet
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Country, Membership, Role
-from capacita.sheets import saved
+from capacita.shared.sheets import saved
 
 from . import figures
 from .charts import attendance_chart, balance_chart

@@ -9,13 +9,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from capacita import permissions, text_limits
-from capacita.access import allow as _allow
-from capacita.access import guarded as _guarded
 from capacita.evaluation.report import evaluation_report
-from capacita.posted import NUL_MESSAGE, has_nul
+from capacita.programmes import permissions
 from capacita.programmes.models import Country, Programme
-from capacita.text_limits import refusal
+from capacita.shared import text_limits
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+from capacita.shared.posted import NUL_MESSAGE, has_nul
+from capacita.shared.text_limits import refusal
 
 from . import documents, figures
 from .charts import attendance_chart, balance_chart

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from capacita.accounts.login import in_language
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from capacita.accounts.tokens import reset_token_generator
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 from tests.accounts.test_no_enumeration import same_page
 
 LOGIN = "/es/accounts/login/"

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 from capacita.emails.models import OutgoingEmail
 
 User = get_user_model()

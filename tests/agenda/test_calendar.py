@@ -7,7 +7,7 @@ import zoneinfo
 
 from icalendar import Calendar
 
-from capacita.demo import DEMO_PROGRAMME_FILE
+from capacita.development.demo import DEMO_PROGRAMME_FILE
 from capacita.programmes.programme_file import load_programme, read_programme_file
 
 UTC = dt.UTC

@@ -120,7 +120,7 @@ def test_slides_are_taken_down_by_who_added_them_or_a_manager(
 
 
 def test_a_facilitator_with_no_part_in_the_agenda_is_told_how_to_get_one(client_as, users):
-    # The demo's facilitator has a part (capacita/demo.py): take it away.
+    # The demo's facilitator has a part (capacita/development/demo.py): take it away.
     Person.objects.filter(user=users["facilitator"]).update(user=None)
     page = client_as("facilitator").get(f"{BASE}/my-items/").content.decode()
     assert "is not linked to a name of the agenda yet" in page

@@ -1,6 +1,6 @@
 """Time zones are named as people say them, in the reader's language ("hora de Ciudad de
 México", "Mexico City Time"), never by their tz database key, which stays in `?tz=` and in
-the pickers' values; the agenda's two times each say whose they are (capacita/zones.py,
+the pickers' values; the agenda's two times each say whose they are (capacita/shared/zones.py,
 capacita/agenda/timezones.py)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import translation
 
 from capacita.agenda.timezones import time_labels, zone_choices
 from capacita.programmes.models import Country
-from capacita.zones import known_zone_names, zone_name, zone_place
+from capacita.shared.zones import known_zone_names, zone_name, zone_place
 
 MEXICO_CITY = zoneinfo.ZoneInfo("America/Mexico_City")
 TEGUCIGALPA = zoneinfo.ZoneInfo("America/Tegucigalpa")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from capacita import people_pages
 from capacita.attendance.models import AttendanceRecord
 from capacita.attendance.services import (
     AttendanceError,
@@ -16,6 +15,7 @@ from capacita.attendance.services import (
     withdraw_attendance_mark,
 )
 from capacita.audit.models import AuditEvent
+from capacita.shared import people_pages
 
 from .reports import person, report, row, session
 

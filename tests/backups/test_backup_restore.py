@@ -14,7 +14,7 @@ from django.db import connections as all_connections
 
 from capacita.audit.models import AuditEvent
 from capacita.backups.services import restore_postgresql
-from capacita.demo import load_demo
+from capacita.development.demo import load_demo
 
 RESTORE_DB = "capacita_restore_test"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 from capacita.programmes.models import Programme
 
 from ..conftest import ROLES

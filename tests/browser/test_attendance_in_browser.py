@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from capacita.accounts.models import User
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

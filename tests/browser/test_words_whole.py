@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from capacita.demo import DEMO_PASSWORD
+from capacita.development.demo import DEMO_PASSWORD
 from capacita.programmes.models import Programme
 
 from ..pages import is_download, matrix_pages

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from capacita.completions.moodle import moodle_users_csv
 from capacita.completions.selectors import participants
 from capacita.programmes.models import Country, Membership, Role
-from capacita.sheets import csv_text as without_formula
+from capacita.shared.sheets import csv_text as without_formula
 
 User = get_user_model()
 URL = "/en/programmes/crm-2021/courses/moodle-users.csv"

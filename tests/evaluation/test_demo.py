@@ -1,6 +1,6 @@
 import pytest
 
-from capacita.evaluation.demo import UNANSWERED, load_demo_tests
+from capacita.development.demo_tests import UNANSWERED, load_demo_tests
 from capacita.evaluation.models import Answer, Choice, Question, Questionnaire, Response
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """One figure, one number: every percentage is rounded once, half up
-(`capacita.rounding`), so the report's page, its chart, its workbook, the JSON and the
+(`capacita.shared.rounding`), so the report's page, its chart, its workbook, the JSON and the
 balance's PDF give the same number for the same figure."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from capacita import rounding
 from capacita.evaluation.report import evaluation_report
+from capacita.shared import rounding
 
 pytestmark = pytest.mark.django_db
 

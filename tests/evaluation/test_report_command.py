@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from scipy import stats
 
-from capacita import rounding
 from capacita.evaluation.models import Answer, Questionnaire, Response
+from capacita.shared import rounding
 
 
 def report_json(slug="crm-2021") -> dict:

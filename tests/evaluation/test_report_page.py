@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from capacita import rounding
 from capacita.evaluation.models import Answer, Question, Questionnaire, Response
 from capacita.evaluation.report import evaluation_report
 from capacita.programmes.models import Membership, Role
+from capacita.shared import rounding
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_expectations_are_set_beside_each_persons_satisfaction(programme):
         if p["pre"] and p["post"]
     ]
     assert figures["paired_n"] == len(pairs) > 0
-    # As shown: means with one decimal, shares as whole percentages (`capacita.rounding`).
+    # As shown: means with one decimal, shares as whole percentages (`capacita.shared.rounding`).
     assert figures["mean_expectations"] == rounding.half_up(
         py_statistics.mean(a for a, _ in pairs), 1
     )

@@ -427,7 +427,7 @@ def test_percent_and_decimal_filters_follow_the_language():
     from capacita.templatetags import decimal, percent
 
     with translation.override("en"):
-        assert percent(0.625) == "63 %"  # half up, as capacita/rounding.py rounds everywhere
+        assert percent(0.625) == "63 %"  # half up, as capacita/shared/rounding.py rounds everywhere
         assert percent(0.825) == "83 %"
         assert percent(0.285) == "29 %"  # 0.285 * 100 is 28.499999999999996 as a float
         assert percent(0.6251) == "63 %"

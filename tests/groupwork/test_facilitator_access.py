@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 
 from capacita.agenda.models import AgendaParticipant
 from capacita.groupwork.models import WorkGroup
-from capacita.permissions import takes_part_in
 from capacita.programmes.models import Membership, Person, Role
+from capacita.programmes.permissions import takes_part_in
 
 pytestmark = pytest.mark.django_db
 

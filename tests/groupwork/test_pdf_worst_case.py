@@ -9,9 +9,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from capacita import text_limits as limits
 from capacita.certificates.pdf import render_certificate
 from capacita.groupwork.models import GroupQuestion
+from capacita.shared import text_limits as limits
 from tests import worst_case
 from tests.worst_case import end, start
 

@@ -106,7 +106,7 @@ def test_an_observer_registered_twice_gets_a_message(client_as, programme):
 
 
 def test_an_observer_is_registered_for_the_sessions_but_nominates_nobody(client_as, programme):
-    from capacita import permissions
+    from capacita.programmes import permissions
 
     client_as("manager").post(OBSERVERS, observer_data())
     observer = User.objects.get(email="rocio.saldana@rrocm.example.org")

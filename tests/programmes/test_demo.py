@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from capacita.agenda.models import AgendaItem, AgendaParticipant, VirtualSession
-from capacita.demo import (
+from capacita.development.demo import (
     DEMO_ACCOUNTS,
     DEMO_NOMINATIONS,
     DEMO_PASSWORD,

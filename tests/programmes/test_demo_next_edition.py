@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from capacita.agenda.models import AgendaParticipant, VirtualSession
 from capacita.certificates.models import Certificate
-from capacita.demo import (
+from capacita.development.demo import (
     DEMO_ACCOUNTS,
     NEXT_EDITION,
     NEXT_NOMINATIONS,

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from capacita.agenda.models import AgendaItem, AgendaParticipant, VirtualSession
-from capacita.demo import DEMO_PROGRAMME_FILE, demo_programme_data
+from capacita.development.demo import DEMO_PROGRAMME_FILE, demo_programme_data
 from capacita.programmes.models import (
     Country,
     Course,
@@ -340,7 +340,8 @@ def test_the_pre_test_and_post_test_items_are_of_kind_test(programme):
 def test_loading_the_same_file_twice_changes_nothing(programme):
     counts = {model.__name__: model.objects.count() for model in MODELS}
     session_pks = list(programme.sessions.order_by("number").values_list("pk", flat=True))
-    # The demo loads the file with its facilitator added to the agenda (capacita/demo.py).
+    # The demo loads the file with its facilitator added to the agenda
+    # (capacita/development/demo.py).
     again = load_programme(check_programme(demo_programme_data()))
     assert again.pk == programme.pk
     assert {model.__name__: model.objects.count() for model in MODELS} == counts

@@ -243,7 +243,7 @@ def test_private_files_are_stored_outside_the_public_media_folder():
     private = Path(real.PRIVATE_MEDIA_ROOT).resolve()
     media = Path(real.MEDIA_ROOT).resolve()
     assert not private.is_relative_to(media)
-    from capacita.storage import private_storage
+    from capacita.shared.storage import private_storage
 
     assert private_storage().location == str(real.PRIVATE_MEDIA_ROOT)
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import InterfaceError, OperationalError, connections
 from django.test import Client, RequestFactory
 
-from capacita.maintenance import RETRY_AFTER_SECONDS, maintenance_response
+from capacita.shared.maintenance import RETRY_AFTER_SECONDS, maintenance_response
 
 PAGE = "/{language}/programmes/"
 STYLE_HASH = "'sha256-Wxq/EQNi7pDp1hK/jjUzRLFFHrIk7y3SZ/4igcD1TeI='"
@@ -128,7 +128,7 @@ def test_pages_work_again_when_the_database_answers(db):
 
 
 def test_the_failed_connection_is_closed_outside_a_transaction():
-    from capacita import maintenance
+    from capacita.shared import maintenance
 
     connection = mock.Mock(in_atomic_block=False)
     in_transaction = mock.Mock(in_atomic_block=True)

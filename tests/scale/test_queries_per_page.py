@@ -9,13 +9,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from capacita.programmes.models import Membership, Role
-from capacita.scale import (
+from capacita.development.scale import (
     MANAGER_EMAIL,
     PAGES_LISTING_PEOPLE,
     add_generated_programme,
     focal_point_email,
 )
+from capacita.programmes.models import Membership, Role
 
 
 @pytest.fixture

@@ -11,18 +11,18 @@ from django.core.management import CommandError, call_command
 from capacita.attendance.models import AttendanceRecord
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CourseCompletion
-from capacita.evaluation.models import Answer, Response
-from capacita.groupwork.models import GroupMember
-from capacita.nominations.models import Nomination
-from capacita.programmes.models import Membership, Programme, Role
-from capacita.progress.selectors import participants, progress_of
-from capacita.scale import (
+from capacita.development.scale import (
     DOMAIN,
     MANAGER_EMAIL,
     SCALE_PASSWORD,
     add_generated_programme,
     seed_scale,
 )
+from capacita.evaluation.models import Answer, Response
+from capacita.groupwork.models import GroupMember
+from capacita.nominations.models import Nomination
+from capacita.programmes.models import Membership, Programme, Role
+from capacita.progress.selectors import participants, progress_of
 
 
 @pytest.fixture

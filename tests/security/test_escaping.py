@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from capacita.agenda.models import AgendaItem
 from capacita.attendance import services as attendance
 from capacita.audit.models import AuditEvent
+from capacita.case_study import services as vulnerability
 from capacita.evaluation.models import (
     Answer,
     Choice,
@@ -40,7 +41,6 @@ from capacita.groupwork.models import GroupMember, GroupQuestion, SessionWork, W
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Country, Membership, Role
 from capacita.reports.models import BalanceNarrative
-from capacita.vulnerability import services as vulnerability
 from tests.certificates.issued import issued_certificate
 from tests.progress.conftest import OPTIONAL_COURSE, complete_everything
 from tests.test_access_matrix import MATRIX

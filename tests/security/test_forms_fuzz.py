@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from capacita.attendance.models import AttendanceRecord, MeetingReport
 from capacita.attendance.services import mark_attendance
 from capacita.audit.models import AuditEvent
+from capacita.case_study.models import AssessedFactor, Assessment
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CourseCompletion
 from capacita.completions.services import mark_completion
@@ -33,7 +34,6 @@ from capacita.privacy.models import RemovalRequest, Retention
 from capacita.privacy.services import ANONYMOUS_FIRST_NAME
 from capacita.programmes.models import Country, Membership
 from capacita.reports.models import BalanceNarrative
-from capacita.vulnerability.models import AssessedFactor, Assessment
 from tests.certificates.issued import issued_certificate
 
 pytestmark = pytest.mark.django_db

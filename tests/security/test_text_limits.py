@@ -1,4 +1,4 @@
-"""Every text a person types has a limit (`capacita/text_limits.py`), held by the form or the
+"""Every text a person types has a limit (`capacita/shared/text_limits.py`), held by the form or the
 view that takes it, by the service behind it and by the model: a text over it is refused
 with a message in the person's language, and nothing is saved.
 
@@ -25,10 +25,11 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 
-from capacita import text_limits as limits
 from capacita.attendance.models import AttendanceRecord, MeetingReport, NameMatch
 from capacita.attendance.services import mark_attendance
 from capacita.audit.models import AuditEvent
+from capacita.case_study.models import AssessedFactor, Assessment
+from capacita.case_study.services import AssessmentError, add_factor, assessment_for
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CourseCompletion
 from capacita.completions.services import mark_completion
@@ -39,9 +40,8 @@ from capacita.nominations.models import Nomination
 from capacita.privacy.models import RemovalRequest
 from capacita.programmes.models import Course
 from capacita.reports.models import BalanceNarrative
-from capacita.text_limits import TextLimit
-from capacita.vulnerability.models import AssessedFactor, Assessment
-from capacita.vulnerability.services import AssessmentError, add_factor, assessment_for
+from capacita.shared import text_limits as limits
+from capacita.shared.text_limits import TextLimit
 from tests.certificates.issued import issued_certificate
 
 pytestmark = pytest.mark.django_db
@@ -359,11 +359,11 @@ LIMITED = [
     ("groupwork.AnswerVersion", "text", limits.GROUP_ANSWER, limits.GROUP_ANSWER_LINES),
     ("groupwork.GroupQuestion", "text_es", limits.QUESTION, None),
     ("groupwork.WorkGroup", "task_en", limits.INSTRUCTIONS, None),
-    ("vulnerability.Assessment", "needs", limits.ASSESSMENT_TEXT, limits.ASSESSMENT_LINES),
-    ("vulnerability.Assessment", "referrals", limits.ASSESSMENT_TEXT, limits.ASSESSMENT_LINES),
-    ("vulnerability.AssessedFactor", "note", limits.FACTOR_NOTE, None),
-    ("vulnerability.Case", "story_es", limits.CASE_STORY, None),
-    ("vulnerability.CaseQuestion", "text_en", limits.QUESTION, None),
+    ("case_study.Assessment", "needs", limits.ASSESSMENT_TEXT, limits.ASSESSMENT_LINES),
+    ("case_study.Assessment", "referrals", limits.ASSESSMENT_TEXT, limits.ASSESSMENT_LINES),
+    ("case_study.AssessedFactor", "note", limits.FACTOR_NOTE, None),
+    ("case_study.Case", "story_es", limits.CASE_STORY, None),
+    ("case_study.CaseQuestion", "text_en", limits.QUESTION, None),
     ("evaluation.Answer", "text", limits.TEST_ANSWER, None),
     ("evaluation.Question", "text_es", limits.QUESTION, None),
     ("evaluation.Questionnaire", "intro_en", limits.INSTRUCTIONS, None),

@@ -11,11 +11,11 @@ import pytest
 from django.utils import translation
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from capacita import uploads
 from capacita.attendance import zoom
 from capacita.completions import moodle
 from capacita.evaluation.services import EvaluationError, read_response_file
 from capacita.nominations.spreadsheets import SheetError, read_nomination_sheet
+from capacita.shared import uploads
 
 from .files import bomb, inline_row, sheet, with_sheet, xlsx
 

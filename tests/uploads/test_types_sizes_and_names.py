@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from capacita import uploads
 from capacita.agenda.models import Slides
 from capacita.certificates.models import Signatory
 from capacita.completions.models import CompletionReport
 from capacita.nominations.models import NominationUpload
 from capacita.nominations.spreadsheets import SheetError, read_nomination_sheet
 from capacita.programmes.models import Organiser
+from capacita.shared import uploads
 
 from .files import PDF, jpeg, png, xlsx
 

@@ -6,7 +6,7 @@ from capacita.agenda.models import VirtualSession
 from capacita.attendance.services import import_meeting_report
 from capacita.attendance.zoom import ReportError
 from capacita.programmes.models import Programme
-from capacita.zones import zone_or_none
+from capacita.shared.zones import zone_or_none
 
 
 class Command(BaseCommand):
