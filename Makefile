@@ -1,11 +1,12 @@
-# Capacita: `make run` serves the demo, `make test` runs the whole suite.
+# Capacita: `make run` serves the demo, `make test` runs the whole suite, `make quick` only its
+# unit and view tests.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint messages bench audit bandit clean
+.PHONY: run test quick install lint messages bench audit bandit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,17 @@ test: install
 	mkdir -p var
 	TEST_SQLITE_NAME=$${TEST_SQLITE_NAME:-$(CURDIR)/var/test-capacita.sqlite3} \
 	  $(BIN)/pytest --numprocesses $(TEST_WORKERS)
+
+# The unit and view tests, to run while working (under two minutes on two cores): the suite
+# without its slow kinds, each named by a marker in pyproject.toml — the browser, soak,
+# concurrency and fault tests, those that start the application in processes of their own,
+# render whole PDFs, draw generated inputs (hypothesis) or sweep every page for one property.
+# No ruff, no migrations check: `make test` runs those and everything left out here.
+QUICK_MARKERS := not (browser or soak or concurrency or fault or subprocess or pdf or fuzz or sweep)
+quick: install
+	mkdir -p var
+	TEST_SQLITE_NAME=$${TEST_SQLITE_NAME:-$(CURDIR)/var/test-quick.sqlite3} \
+	  $(BIN)/pytest --numprocesses $(TEST_WORKERS) -m "$(QUICK_MARKERS)"
 
 # Benchmarks print their figures and ratios; they are not tests and assert no timing. The
 # ones at scale run on SQLite and on the PostgreSQL server of BENCH_POSTGRES, at each of

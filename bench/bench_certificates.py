@@ -262,8 +262,8 @@ def baseline_documents(programme):
 
     from capacita.certificates import codes, pdf
     from capacita.certificates.models import Certificate
+    from capacita.certificates.rule import participants
     from capacita.certificates.services import design_of, holder_language
-    from capacita.progress.selectors import participants
 
     design = design_of(programme)
     now = timezone.now()

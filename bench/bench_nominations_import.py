@@ -134,9 +134,9 @@ def make_programme(rows: int):
     """The 2021 programme, Costa Rica with room for every row, and its focal point."""
     from django.contrib.auth import get_user_model
 
+    from capacita.agenda.programme_file import load_programme, read_programme_file
     from capacita.development.demo import DEMO_PROGRAMME_FILE
     from capacita.programmes.models import Country, MemberCountry, Membership, Role
-    from capacita.programmes.programme_file import load_programme, read_programme_file
 
     programme = load_programme(read_programme_file(DEMO_PROGRAMME_FILE))
     country = Country.objects.get(code=COUNTRY)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "capacita.countries",
     "capacita.accounts",
     "capacita.programmes",
     "capacita.agenda",

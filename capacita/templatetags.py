@@ -10,6 +10,7 @@ from django.utils.translation import get_language_info, ngettext
 from capacita.agenda import timezones
 from capacita.programmes import admin_scoping, permissions
 from capacita.shared import formats, rounding, zones
+from capacita.shared.bilingual import LANGUAGE_CODES, active_language
 
 register = template.Library()
 
@@ -70,8 +71,6 @@ def decimal(value, places: int = 2) -> str:
 def lang_of(obj, field: str) -> str:
     """` lang="en"` for an element showing a bilingual field (`title` of `title_es` and
     `title_en`) in the other language than the page's, its own being empty (WCAG 3.1.2)."""
-    from capacita.shared.bilingual import LANGUAGE_CODES, active_language
-
     active = active_language()
     if obj is None or getattr(obj, f"{field}_{active}", ""):
         return ""

@@ -17,7 +17,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("programmes/", include("capacita.programmes.urls")),
+    path("programmes/", include("capacita.agenda.programme_urls")),
     path("programmes/<slug:slug>/", include("capacita.nominations.urls")),
     path("programmes/<slug:slug>/", include("capacita.attendance.urls")),
     path("programmes/<slug:slug>/", include("capacita.completions.urls")),
@@ -26,9 +26,9 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.agenda.urls")),
     path("programmes/<slug:slug>/", include("capacita.certificates.urls")),
     path("programmes/<slug:slug>/", include("capacita.groupwork.urls")),
-    path("programmes/<slug:slug>/", include("capacita.case_study.urls")),
+    path("programmes/<slug:slug>/", include("capacita.groupwork.assessment_urls")),
     path("programmes/<slug:slug>/", include("capacita.reports.urls")),
-    path("programmes/<slug:slug>/", include("capacita.audit.urls")),
+    path("programmes/<slug:slug>/", include("capacita.reports.audit_log.urls")),
     path("programmes/<slug:slug>/", include("capacita.privacy.urls")),
     path("files/", include("capacita.agenda.file_urls")),
     path("verify/", include("capacita.certificates.verification_urls")),

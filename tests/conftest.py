@@ -41,15 +41,19 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the demo once into the test database; each test then runs in a rolled-back
-    transaction over it."""
+def demo_database(django_db_setup, django_db_blocker):
+    """Load the demo into the test database once, when the first test asks for it; each
+    test then runs in a rolled-back transaction over it.
+
+    Only tests that ask for `demo` (or a fixture built on it: `programme`, `users`,
+    `client_as`) wait for it. Tests that build their own data with tests/factories.py do not,
+    but may run after it was loaded: they must not count on an empty database."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_demo()
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_database, db):
     """The 2021 CRM programme as `capacita demo` loads it."""
     programme = Programme.objects.filter(slug="crm-2021").first()
     if programme is None:

@@ -7,12 +7,14 @@ page can be added without deciding who may reach it.
 from __future__ import annotations
 
 import fnmatch
+import urllib.parse
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from capacita.programmes.models import Country, Programme
 
@@ -48,6 +50,7 @@ def admin_model_urls(view: str):
 
 
 EDITABLE_IN_ADMIN = (
+    "countries",
     "programmes",
     "agenda",
     "evaluation",
@@ -591,6 +594,22 @@ def test_each_role_gets_its_answer(name, role, client_as, programme):
         expected = row.expected.get(role) if row.expected else admin_expected_for(url)[role]
         response = getattr(client, row.method)(url, row.data)
         assert response.status_code == expected, f"{role} {row.method.upper()} {url}"
+        # Where a visitor who is not signed in is sent away but not everyone is, it is to log
+        # in and come back: no page's own test needs to say so again.
+        redirects_everyone = set(row.expected.values()) == {302}
+        if role == "anonymous" and expected == 302 and not redirects_everyone:
+            assert sent_to_log_in(response, url), f"{url} sent to {response['Location']}"
+
+
+def sent_to_log_in(response, url: str) -> bool:
+    """Sent to the login page in the address's language (the administration site's own for
+    its pages), with the address to come back to."""
+    language = url.split("/")[1]
+    in_admin = url.startswith(f"/{language}/admin/")
+    with translation.override(language):
+        login = reverse("admin:login" if in_admin else "accounts:login")
+    location = urllib.parse.urlsplit(response["Location"])
+    return location.path == login and urllib.parse.parse_qs(location.query).get("next") == [url]
 
 
 @pytest.mark.parametrize("role", ROLES)

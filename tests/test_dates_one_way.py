@@ -193,6 +193,7 @@ def dated_content(programme, users):
     groupwork.save_answer(group.questions.first(), users["participant"], "Una idea", 0)
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("language", ["es", "en"])
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_writes_dates_one_way_and_names_zones(

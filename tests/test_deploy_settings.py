@@ -54,12 +54,14 @@ def deploy_check(environment) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_the_deploy_check_passes_with_the_production_settings():
     result = deploy_check(production_environment())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     "changes, warning",
     [
@@ -75,6 +77,7 @@ def test_the_deploy_check_fails_without_each_of_them(changes, warning):
     assert warning in result.stdout + result.stderr
 
 
+@pytest.mark.subprocess
 def test_production_cookies_are_https_only_and_hidden_from_scripts():
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "

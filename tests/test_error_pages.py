@@ -127,8 +127,7 @@ def test_every_refusal_of_the_matrix_is_the_platforms_page(client_as, programme,
 # 404
 
 
-@pytest.mark.django_db
-def test_a_missing_page_of_a_programme_leads_back_to_the_programme(client):
+def test_a_missing_page_of_a_programme_leads_back_to_the_programme(client, demo):
     response = client.get(PROGRAMME.format(language="en") + "/no-such-page/")
 
     assert_site_page(response, 404, "en")

@@ -49,8 +49,8 @@ def test_every_error_the_application_defines_is_a_user_error():
 
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_a_user_error_keeps_its_message_and_problems(language):
+    from capacita.agenda.programme_file import ProgrammeFileError
     from capacita.nominations.services import NominationError
-    from capacita.programmes.programme_file import ProgrammeFileError
 
     with translation.override(language):
         error = NominationError("mensaje")

@@ -34,6 +34,7 @@ from capacita.nominations.verdicts import GENDER_WORDS, _choice
 from capacita.programmes.models import Country, Membership, Role
 from capacita.reports.figures import nominations as nomination_figures
 from tests.certificates.issued import issued_certificate
+from tests.factories import NominationFactory, ProgrammeFactory, UserFactory
 
 PACKAGE = Path(__file__).resolve().parents[1] / "capacita"
 SPANISH_CATALOGUE = PACKAGE / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -282,8 +283,8 @@ def test_the_sex_gender_options_are_inclusive_in_both_languages(language, labels
         assert list(TEMPLATE_GENDERS[language]) == labels
 
 
-def test_the_nomination_form_offers_every_option_and_does_not_require_one(programme):
-    form = NominationForm(programme=programme)
+def test_the_nomination_form_offers_every_option_and_does_not_require_one(db):
+    form = NominationForm(programme=ProgrammeFactory())
     field = form.fields["gender"]
     assert not field.required
     assert [value for value, _label in field.choices] == ["", *Gender.values]
@@ -291,11 +292,11 @@ def test_the_nomination_form_offers_every_option_and_does_not_require_one(progra
         assert str(field.label) == "Sexo/género (opcional)"
 
 
-def test_the_model_and_the_admin_leave_sex_gender_optional(users):
+def test_the_model_and_the_admin_leave_sex_gender_optional(db):
     assert Nomination._meta.get_field("gender").blank
     model_admin = admin.site._registry[Nomination]
     request = RequestFactory().get("/admin/")
-    request.user = users["superuser"]
+    request.user = UserFactory(is_staff=True, is_superuser=True)
     form_class = model_admin.get_form(request)
     if "gender" in form_class.base_fields:
         field = form_class.base_fields["gender"]
@@ -344,10 +345,10 @@ def _nominate(programme, code, n, gender):
     )
 
 
-def test_the_nomination_figures_show_every_option_and_not_given(programme):
-    Nomination.objects.filter(programme=programme).delete()
-    _nominate(programme, "MX", 1, Gender.NON_BINARY)
-    _nominate(programme, "MX", 2, "")
+def test_the_nomination_figures_show_every_option_and_not_given(db):
+    programme = ProgrammeFactory()
+    NominationFactory(programme=programme, gender=Gender.NON_BINARY)
+    NominationFactory(programme=programme, gender="")
     with translation.override("es"):
         by_gender = nomination_figures(programme)["by_gender"]
     assert list(by_gender.items()) == [

@@ -19,7 +19,7 @@ from capacita.groupwork.models import SessionWork
 from .conftest import ROLES
 from .pages import matrix_pages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 HOST = "testserver"
 DEAD = {403, 404, 405}

@@ -121,6 +121,7 @@ def undeclared(html: str, written: list[str], language: str) -> list[str]:
     return found
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("language", ["es", "en"])
 @pytest.mark.parametrize("role", ROLES)
 def test_a_text_written_in_one_language_only_says_so_on_every_page(

@@ -49,6 +49,7 @@ def assert_private(response, what: str) -> None:
 # --- Every address of the matrix, for every signed-in role ------------------------------------
 
 
+@pytest.mark.sweep
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", SIGNED_IN)
 @pytest.mark.parametrize("name", [key for key, row in MATRIX.items() if row.urls])

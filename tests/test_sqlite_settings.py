@@ -7,10 +7,13 @@ import textwrap
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-    reason="these are the SQLite settings; the PostgreSQL run checks its own database",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+        reason="these are the SQLite settings; the PostgreSQL run checks its own database",
+    ),
+    pytest.mark.concurrency,
+]
 
 # Runs in a fresh interpreter so that the settings are read from the environment as in
 # production, against a database file of the test's own.

@@ -22,8 +22,9 @@ from capacita import settings as settings_module
 from capacita.agenda.models import Slides
 from capacita.certificates import services
 from capacita.certificates.models import Certificate
-from capacita.certificates.pdf import image_url
+from capacita.shared.pdf import image_url
 from capacita.shared.storage import PrivateStorage, private_storage
+from tests.factories import AgendaItemFactory, OrganiserFactory, UserFactory
 
 BUCKET = "capacita-test"
 PROGRAMME = "/en/programmes/crm-2021"
@@ -117,11 +118,11 @@ def test_slides_are_stored_in_the_bucket_and_served_from_it(bucket, programme, u
     assert b"".join(response.streaming_content) == SLIDES
 
 
-def test_a_second_upload_of_the_same_name_keeps_the_first(bucket, programme, users):
-    item = programme.sessions.get(number=1).items.first()
-    first = Slides(item=item, title="One", uploaded_by=users["facilitator"])
+def test_a_second_upload_of_the_same_name_keeps_the_first(bucket, db):
+    item, speaker = AgendaItemFactory(), UserFactory()
+    first = Slides(item=item, title="One", uploaded_by=speaker)
     first.file.save("welcome.pdf", ContentFile(b"one"))
-    second = Slides(item=item, title="Two", uploaded_by=users["facilitator"])
+    second = Slides(item=item, title="Two", uploaded_by=speaker)
     second.file.save("welcome.pdf", ContentFile(b"two"))
 
     assert first.file.name != second.file.name
@@ -147,8 +148,8 @@ def test_a_certificate_with_a_logo_in_the_bucket_is_rendered_stored_and_served(
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages[0].images) == 1
 
 
-def test_a_missing_or_unreadable_image_gives_no_url(bucket, programme):
-    organiser = programme.organisers.first()
+def test_a_missing_or_unreadable_image_gives_no_url(bucket, db):
+    organiser = OrganiserFactory()
     organiser.logo.save("logo.png", ContentFile(png()))
     bucket.delete_object(Bucket=BUCKET, Key=f"private/{organiser.logo.name}")
     assert image_url(organiser.logo) is None
@@ -169,8 +170,8 @@ def test_a_missing_or_unreadable_image_gives_no_url(bucket, programme):
         (png(image_format="BMP"), "image/bmp"),
     ],
 )
-def test_the_image_type_is_told_by_its_bytes(programme, data, mime_type):
-    organiser = programme.organisers.first()
+def test_the_image_type_is_told_by_its_bytes(db, data, mime_type):
+    organiser = OrganiserFactory()
     organiser.logo.save("logo.bin", ContentFile(data))
 
     assert image_url(organiser.logo).startswith(f"data:{mime_type};base64,")

@@ -31,7 +31,7 @@ PROGRAMME = "/en/programmes/crm-2021"
 EMAIL = "participant.do@example.org"  # English: lands on /en/ pages
 PASSWORD = "two servers, one session"
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = [pytest.mark.usefixtures("transactional_db"), pytest.mark.subprocess]
 
 
 @pytest.fixture

@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        # The makers of the one-time links the e-mail worker puts into what it sends.
+        # The makers of the one-time links the e-mail worker puts into what it sends; in
+        # `ready`, as models cannot be imported before the app registry is.
         from . import invitations, password_reset  # noqa: F401

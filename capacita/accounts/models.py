@@ -3,12 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capacita.shared.bilingual import Language
 from capacita.shared.zones import validate_time_zone
-
-
-class Language(models.TextChoices):
-    SPANISH = "es", _("Spanish")
-    ENGLISH = "en", _("English")
 
 
 class UserManager(BaseUserManager):
@@ -53,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Leave empty to use your country's time zone."),
     )
     country = models.ForeignKey(
-        "programmes.Country",
+        "countries.Country",
         verbose_name=_("country"),
         on_delete=models.PROTECT,
         null=True,

@@ -90,3 +90,13 @@ def agenda_for_viewer(programme, viewer_zone: zoneinfo.ZoneInfo) -> list[Session
             )
         )
     return views
+
+
+def agenda_items_of(user, programme):
+    """The agenda items `user` facilitates or speaks in, through their person in the
+    programme (a manager links an account to a name of the agenda)."""
+    if not user.is_authenticated:
+        return AgendaItem.objects.none()
+    return AgendaItem.objects.filter(
+        session__programme=programme, participants__person__user=user
+    ).distinct()

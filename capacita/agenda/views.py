@@ -17,6 +17,7 @@ from . import services
 from .forms import SlidesForm
 from .models import AgendaItem, Slides, VirtualSession
 from .private_links import LinkRefused, private_link, read_link
+from .selectors import agenda_items_of
 
 
 @login_required
@@ -74,7 +75,7 @@ def _items_page(request, programme, failed: tuple[int, SlidesForm] | None = None
     """The page of one's part in the agenda, with an upload form per item (`failed`: the
     item whose form came back with errors, and that form)."""
     items = (
-        permissions.agenda_items_of(request.user, programme)
+        agenda_items_of(request.user, programme)
         .select_related("session")
         .prefetch_related("slides__uploaded_by", "participants__person")
         .order_by("starts_at")

@@ -9,6 +9,7 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self):
+        # Models can be imported only once the app registry is ready.
         from capacita.agenda.models import VirtualSession
         from capacita.programmes.models import Programme
 

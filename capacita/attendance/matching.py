@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.contrib.auth import get_user_model
+
 from capacita.programmes.models import Membership, Role
 
 from .models import NameMatch
@@ -43,8 +45,6 @@ def name_forms(name: str) -> list[str]:
 def counted_people(programme):
     """The users whose attendance the programme counts (participants, observers,
     facilitators), each once."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     return User.objects.filter(
         pk__in=Membership.objects.filter(programme=programme, role__in=COUNTED_ROLES).values(

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record, given_reason
+from capacita.audit.services import account_of, audit_record, given_reason
 from capacita.programmes.models import Membership, Role
 from capacita.shared.errors import UserError
 from capacita.shared.zones import zone_or_none
@@ -316,7 +316,7 @@ def import_meeting_report(
                 return outcome
             report = MeetingReport.objects.create(
                 session=session,
-                uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+                uploaded_by=account_of(actor),
                 filename=filename[:255],
                 sha256=fingerprint,
                 time_zone=zone.key,
@@ -508,7 +508,7 @@ def match_rows(
             programme=session.programme,
             meeting_name=meeting_name[:300],
             meeting_email=meeting_email[:254],
-            defaults={"user": user, "created_by": actor if actor.is_authenticated else None},
+            defaults={"user": user, "created_by": account_of(actor)},
         )
         has_report = MeetingReport.objects.filter(session=session).exists()
         _recompute(
@@ -608,7 +608,7 @@ def mark_attendance(session: VirtualSession, user, status: str, reason: str, act
             "reason": record.correction_reason,
         }
         record.status = status
-        record.corrected_by = actor if actor is not None and actor.is_authenticated else None
+        record.corrected_by = account_of(actor)
         record.corrected_at = timezone.now()
         record.correction_reason = reason
         record.save()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from .services import recompute_session
+
 
 def remember_programme(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None:
@@ -26,8 +28,6 @@ def programme_saved(sender, instance, created, raw=False, **kwargs):
     before = instance.__dict__.pop("_attendance_threshold_before", None)
     if raw or created or before is None or before == instance.attendance_threshold:
         return
-    from .services import recompute_session
-
     with transaction.atomic():
         for session in instance.sessions.filter(meeting_reports__isnull=False).distinct():
             session.programme = instance
@@ -48,7 +48,5 @@ def session_saved(sender, instance, created, raw=False, **kwargs):
     before = instance.__dict__.pop("_attendance_times_before", None)
     if raw or created or before is None or before == (instance.starts_at, instance.ends_at):
         return
-    from .services import recompute_session
-
     if instance.meeting_reports.exists():
         recompute_session(instance)

@@ -1,7 +1,7 @@
 """The managers' attendance pages: thin views over `services` and `selectors`."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,12 +10,10 @@ from django.views.decorators.http import require_POST
 from capacita.agenda.models import VirtualSession
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme
-from capacita.shared import uploads
+from capacita.shared import hand_marks, uploads
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
-from capacita.shared.people_pages import people_page, where_it_was
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
-from capacita.shared.text_limits import typed_refusal
 from capacita.shared.zones import zone_name
 
 from . import services
@@ -38,13 +36,18 @@ def _session(programme, number) -> VirtualSession:
     return session
 
 
-def _back(session, anchor: str = "", posted=None):
-    """The session's page; with `posted`, the page of people the form was sent from."""
+def _page(session) -> hand_marks.MarksPage:
+    """The session's page, where each person's row is `person-<id>`."""
     url = reverse(
         "attendance:session",
         kwargs={"slug": session.programme.slug, "number": session.number},
     )
-    return redirect(where_it_was(url, posted or {}, anchor))
+    return hand_marks.MarksPage(url, "person")
+
+
+def _back(session, anchor: str = "", posted=None):
+    """The session's page; with `posted`, the page of people the form was sent from."""
+    return _page(session).back(posted, anchor)
 
 
 @_guarded
@@ -65,22 +68,15 @@ def session(request, slug, number):
     programme = _programme(request, slug)
     session = _session(programme, number)
     sheet = session_sheet(session)
-    shown = people_page(request.GET, sheet.people, lambda line: line.user)
-    people = [
-        (
-            line,
-            MarkForm(
-                auto_id=f"id_mark_{line.user.pk}_%s",
-                initial={
-                    "user": line.user.pk,
-                    "status": line.record.status
-                    if line.record
-                    else AttendanceRecord.Status.PRESENT,
-                },
-            ),
-        )
-        for line in shown.page.object_list
-    ]
+    shown, people = hand_marks.marking_rows(
+        request.GET,
+        sheet.people,
+        lambda line: line.user,
+        MarkForm,
+        lambda line: {
+            "status": line.record.status if line.record else AttendanceRecord.Status.PRESENT
+        },
+    )
     unmatched = [
         (
             group,
@@ -113,24 +109,16 @@ def upload(request, slug, number):
     programme = _programme(request, slug)
     session = _session(programme, number)
     form = UploadForm(request.POST, request.FILES, programme=programme)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _back(session, "upload-title")
-    file = form.cleaned_data["file"]
-    try:
-        content = uploads.read_upload(file, uploads.limit(SIZE_LIMIT))
-        outcome = services.import_meeting_report(
-            session, uploads.display_name(file.name), content, form.zone, actor=request.user
-        )
-    except uploads.UploadError as error:
-        messages.error(request, error.message)
-        return _back(session, "upload-title")
-    except ReportError as error:
-        messages.error(request, error.message)
-        for problem in error.problems:
-            messages.error(request, problem)
+    outcome = uploads.accept(
+        request,
+        form,
+        SIZE_LIMIT,
+        lambda name, content: services.import_meeting_report(
+            session, name, content, form.zone, actor=request.user
+        ),
+        refused=(ReportError,),
+    )
+    if outcome is None:
         return _back(session, "upload-title")
     if outcome.already_imported:
         messages.info(
@@ -185,7 +173,7 @@ def match(request, slug, number):
     if not form.cleaned_data["meeting_name"] and not form.cleaned_data["meeting_email"]:
         messages.error(request, _("Choose the person these rows belong to."))
         return _back(session, "unmatched-title")
-    try:
+    with hand_marks.refusal_shown(request, services.AttendanceError):
         record = services.match_rows(
             session,
             form.cleaned_data["meeting_name"],
@@ -193,19 +181,17 @@ def match(request, slug, number):
             user,
             actor=request.user,
         )
-    except services.AttendanceError as error:
-        messages.error(request, error.message)
-        return _back(session, "unmatched-title")
-    messages.success(
-        request,
-        _("“%(meeting_name)s” is %(name)s: %(minutes)s minutes, %(status)s.")
-        % {
-            "meeting_name": form.cleaned_data["meeting_name"] or form.cleaned_data["meeting_email"],
-            "name": user.get_full_name(),
-            "minutes": record.imported_minutes,
-            "status": record.get_status_display(),
-        },
-    )
+        messages.success(
+            request,
+            _("“%(meeting_name)s” is %(name)s: %(minutes)s minutes, %(status)s.")
+            % {
+                "meeting_name": form.cleaned_data["meeting_name"]
+                or form.cleaned_data["meeting_email"],
+                "name": user.get_full_name(),
+                "minutes": record.imported_minutes,
+                "status": record.get_status_display(),
+            },
+        )
     return _back(session, "unmatched-title")
 
 
@@ -214,22 +200,25 @@ def match(request, slug, number):
 def mark(request, slug, number):
     programme = _programme(request, slug)
     session = _session(programme, number)
+    page = _page(session)
     form = MarkForm(request.POST)
     if not form.is_valid():
-        problem = typed_refusal(form, "reason", _("The reason"))
-        if problem:
-            messages.error(request, problem)
-        elif "reason" in form.errors:
-            messages.error(request, _("Give the reason for marking attendance by hand."))
-        else:
-            messages.error(request, _("Choose present, absent or excused."))
+        messages.error(
+            request,
+            hand_marks.refusal(
+                form,
+                _("Give the reason for marking attendance by hand.")
+                if "reason" in form.errors
+                else _("Choose present, absent or excused."),
+            ),
+        )
         anchor = f"person-{posted_id(request.POST.get('user')) or ''}".rstrip("-")
-        return _back(session, anchor, request.POST)
+        return page.back(request.POST, anchor)
     user = user_by_pk(form.cleaned_data["user"])
     if user is None:
         messages.error(request, _("This person is not in the programme."))
-        return _back(session, posted=request.POST)
-    try:
+        return page.back(request.POST)
+    with hand_marks.refusal_shown(request, services.AttendanceError):
         record = services.mark_attendance(
             session,
             user,
@@ -237,15 +226,12 @@ def mark(request, slug, number):
             form.cleaned_data["reason"],
             actor=request.user,
         )
-    except services.AttendanceError as error:
-        messages.error(request, error.message)
-        return _back(session, f"person-{user.pk}", request.POST)
-    messages.success(
-        request,
-        _("%(name)s is marked as %(status)s.")
-        % {"name": user.get_full_name(), "status": record.get_status_display()},
-    )
-    return _back(session, f"person-{user.pk}", request.POST)
+        messages.success(
+            request,
+            _("%(name)s is marked as %(status)s.")
+            % {"name": user.get_full_name(), "status": record.get_status_display()},
+        )
+    return page.back_to(request.POST, user.pk)
 
 
 @_guarded
@@ -253,24 +239,22 @@ def mark(request, slug, number):
 def unmark(request, slug, number):
     programme = _programme(request, slug)
     session = _session(programme, number)
+    page = _page(session)
     form = UnmarkForm(request.POST)
-    user_id = form.cleaned_data["user"] if form.is_valid() else posted_id(request.POST.get("user"))
-    anchor = f"person-{user_id}" if user_id else ""
     if not form.is_valid():
-        problem = typed_refusal(form, "reason", _("The reason"))
-        messages.error(request, problem or _("Give the reason for taking back the hand mark."))
-        return _back(session, anchor, request.POST)
-    user = user_by_pk(user_id)
+        messages.error(
+            request,
+            hand_marks.refusal(form, _("Give the reason for taking back the hand mark.")),
+        )
+        return page.back_to(request.POST, posted_id(request.POST.get("user")))
+    user = user_by_pk(form.cleaned_data["user"])
     if user is None:
         messages.error(request, _("This person is not in the programme."))
-        return _back(session, posted=request.POST)
-    try:
+        return page.back(request.POST)
+    with hand_marks.refusal_shown(request, services.AttendanceError):
         record = services.withdraw_attendance_mark(
             session, user, form.cleaned_data["reason"], actor=request.user
         )
-    except services.AttendanceError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(
             request,
             _("The hand mark of %(name)s is taken back: %(status)s.")
@@ -279,7 +263,7 @@ def unmark(request, slug, number):
                 "status": record.get_status_display() if record else _("no status yet"),
             },
         )
-    return _back(session, anchor, request.POST)
+    return page.back_to(request.POST, user.pk)
 
 
 @_guarded
@@ -289,15 +273,13 @@ def unmatch(request, slug, number):
     session = _session(programme, number)
     form = UnmatchForm(request.POST)
     if not form.is_valid():
-        problem = typed_refusal(form, "reason", _("The reason"))
-        messages.error(request, problem or _("Give the reason for taking back the match."))
+        messages.error(
+            request, hand_marks.refusal(form, _("Give the reason for taking back the match."))
+        )
         return _back(session, "matched-title")
     match = get_object_or_404(NameMatch, pk=form.cleaned_data["match"], programme=programme)
-    try:
+    with hand_marks.refusal_shown(request, services.AttendanceError):
         rows = services.forget_match(match, form.cleaned_data["reason"], actor=request.user)
-    except services.AttendanceError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(
             request,
             ngettext(
@@ -319,14 +301,11 @@ def remove_report(request, slug, number, report_id):
     if has_nul(request.POST):
         messages.error(request, NUL_MESSAGE)
         return _back(session, "reports-title")
-    try:
+    with hand_marks.refusal_shown(request, services.AttendanceError):
         services.remove_meeting_report(report, request.POST.get("reason", ""), actor=request.user)
-    except services.AttendanceError as error:
-        messages.error(request, error.message)
-        return _back(session, "reports-title")
-    messages.success(
-        request,
-        _("The report “%(file)s” is removed; attendance is worked out again without it.")
-        % {"file": report.filename},
-    )
+        messages.success(
+            request,
+            _("The report “%(file)s” is removed; attendance is worked out again without it.")
+            % {"file": report.filename},
+        )
     return _back(session, "reports-title")

@@ -46,6 +46,7 @@ from django.utils.translation import ngettext
 
 from capacita.shared import uploads
 from capacita.shared.errors import UserError
+from capacita.shared.spreadsheets import NotText, decode_text
 
 # How many problem rows a refusal lists before saying "and N more".
 MAX_PROBLEMS_LISTED = 50
@@ -209,8 +210,8 @@ class _Seconds(dict):
 
 def _decode(content: bytes) -> str:
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text = decode_text(content, utf8_only=True)
+    except NotText:
         raise ReportError(
             _(
                 "The file is not a CSV file as Zoom exports it (UTF-8 text). Export the "

@@ -59,6 +59,19 @@ class AuditEvent(models.Model):
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, null=True, related_name="+"
     )
+    # The person the decision concerns, named when it is recorded (`services.audit_record`):
+    # their account when they have one, else the name and address they were known by (a
+    # nominee without an account). The audit reads no other app to find them.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("whom"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person_name = models.CharField(_("whom (name)"), max_length=limits.HOLDER_NAME, blank=True)
+    person_email = models.CharField(_("whom (e-mail)"), max_length=254, blank=True)
     subject_type = models.CharField(_("record type"), max_length=40)
     subject_id = models.CharField(_("record"), max_length=40)
     reason = text_field(_("why"), limits.REASON, blank=True)

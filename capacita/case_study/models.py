@@ -8,10 +8,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from capacita.groupwork.models import Perspective, SessionWork, WorkGroup
 from capacita.shared import text_limits as limits
 from capacita.shared.bilingual import Bilingual, BilingualMixin
 from capacita.shared.text_limits import text_field
+
+
+class Perspective(models.TextChoices):
+    """The four perspectives from which session 3's groups study a case."""
+
+    PROTECTION = "protection", _("protection and labour rights")
+    INCLUSION = "inclusion", _("labour inclusion")
+    GOVERNANCE = "governance", _("governance")
+    EMPLOYABILITY = "employability", _("employability")
 
 
 class Level(models.TextChoices):
@@ -93,7 +101,7 @@ class SessionCase(models.Model):
     """The case a session's groups study."""
 
     session_work = models.OneToOneField(
-        SessionWork, on_delete=models.CASCADE, related_name="case_study"
+        "groupwork.SessionWork", on_delete=models.CASCADE, related_name="case_study"
     )
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sessions")
 
@@ -108,7 +116,9 @@ class SessionCase(models.Model):
 class Assessment(models.Model):
     """A group's reading of the case: its factors, the needs it sees, what it proposes."""
 
-    group = models.OneToOneField(WorkGroup, on_delete=models.CASCADE, related_name="assessment")
+    group = models.OneToOneField(
+        "groupwork.WorkGroup", on_delete=models.CASCADE, related_name="assessment"
+    )
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
     needs = text_field(_("needs"), limits.ASSESSMENT_TEXT, limits.ASSESSMENT_LINES, blank=True)
     referrals = text_field(

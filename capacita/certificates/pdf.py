@@ -4,20 +4,16 @@
 what they share (design, signatories, organisers, the parsed style sheet, the fonts, the
 compiled template, the images) so that the work per certificate is WeasyPrint's own.
 
-Nothing is fetched from the network: the URL fetcher serves only the vendored fonts, the
-private media (logos and signatures) and `data:` URLs.
+Nothing is fetched from the network: the URL fetcher (`capacita.shared.pdf`) serves only the
+vendored fonts and `data:` URLs, as which the logos and signatures are given.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import segno
 from django.template.loader import get_template
@@ -25,25 +21,16 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from PIL import Image
-from weasyprint import CSS, HTML, URLFetcher
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from capacita.shared.formats import day
+from capacita.shared.pdf import LocalURLFetcher, font_faces, image_url
 
 from .models import Certificate, CertificateDesign, Signatory
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "certificates" / "certificate.css"
 TEMPLATE = "certificates/certificate.html"
-
-FONT_FACES = [
-    ("Capacita Liberation Serif", "normal", "normal", "LiberationSerif-Regular.ttf"),
-    ("Capacita Liberation Serif", "bold", "normal", "LiberationSerif-Bold.ttf"),
-    ("Capacita Liberation Serif", "normal", "italic", "LiberationSerif-Italic.ttf"),
-    ("Capacita Liberation Sans", "normal", "normal", "LiberationSans-Regular.ttf"),
-    ("Capacita Liberation Sans", "bold", "normal", "LiberationSans-Bold.ttf"),
-]
 
 # Day-month-year in each language's own order. Django's month names are translated by Django.
 DATE_FORMATS = {
@@ -57,31 +44,6 @@ PLACEHOLDER = re.compile(r"\{(programme|dates|hours)\}")
 
 # Ever smaller type (and tighter spacing) for a page that would not fit at the larger size.
 DENSITIES = (0, 1, 2)
-
-
-class URLRefused(ValueError):
-    """A document asked for a resource other than the fonts or a `data:` URL."""
-
-
-class LocalURLFetcher(URLFetcher):
-    """Serves `data:` URLs and `file://` URLs inside the fonts folder; refuses everything else:
-    the network, and every other file — the private uploads included (images are given as
-    `data:` URLs read through the storage, `image_url`), so that no document can embed
-    another person's file by its address."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(url2pathname(parts.path)).resolve()
-            if path.is_relative_to(FONTS_DIR):
-                return super().fetch(url, headers)
-        raise URLRefused(f"the certificate may not load {url}")
 
 
 def certificate_hours(programme, design) -> int:
@@ -278,58 +240,6 @@ class _Renderer:
             }
             for signatory in self.signatories
         ]
-
-
-def font_faces() -> str:
-    return "".join(
-        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style};'
-        f' src: url("{(FONTS_DIR / filename).as_uri()}"); }}\n'
-        for family, weight, style, filename in FONT_FACES
-    )
-
-
-# The image types WeasyPrint draws, told by their first bytes rather than by the file's name.
-IMAGE_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
-def image_type(data: bytes) -> str | None:
-    """The MIME type of an image's bytes, or None when they are no image WeasyPrint draws."""
-    for signature, mime_type in IMAGE_SIGNATURES:
-        if data.startswith(signature):
-            return mime_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<") and b"<svg" in head:
-        return "image/svg+xml"
-    # Whatever else an ImageField accepted (BMP, TIFF, …) is what Pillow reads, as WeasyPrint.
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return image.get_format_mimetype()
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-
-
-def image_url(field) -> str | None:
-    """A `data:` URL of an uploaded image, read through its storage (a local folder or an
-    object store alike), or None when there is none, its file is missing or it is no image
-    (the certificate then shows the organiser's name)."""
-    if not field:
-        return None
-    try:
-        with field.storage.open(field.name, "rb") as file:
-            data = file.read()
-    except OSError:
-        return None
-    mime_type = image_type(data)
-    if mime_type is None:
-        return None
-    return f"data:{mime_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def qr_svg(address: str) -> str:

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from capacita.audit.services import audit_record, given_reason
+from capacita.audit.services import account_of, audit_record, given_reason
+from capacita.certificates.rule import participants, progress_of
 from capacita.emails.services import queue_email
 from capacita.programmes.models import Membership, Role
-from capacita.progress.selectors import participants, progress_of
 from capacita.shared.errors import UserError
 from capacita.shared.formats import day
 
@@ -210,7 +210,7 @@ def _issue(programme, users, actor, *, reason: str = "", replacing=None) -> list
             holder_name=user.get_full_name() or user.email,
             language=holder_language(design, user),
             issued_at=now,
-            issued_by=actor if actor is not None and actor.is_authenticated else None,
+            issued_by=account_of(actor),
             by_hand=bool(reason) and replacing is None,
             reason=reason,
         )

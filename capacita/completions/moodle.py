@@ -23,7 +23,6 @@ completion cannot be read is listed among the problems, and the other rows are s
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import re
 import zoneinfo
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from capacita.shared import uploads
 from capacita.shared.errors import UserError
 from capacita.shared.sheets import csv_file
+from capacita.shared.spreadsheets import NotText, count_outside_quotes, decode_text
 from capacita.shared.typed_text import folded, without_accents
 
 from .dates import DATE_ORDERS, DateError, clean_text, order_label, parse_moodle_date
@@ -252,7 +252,7 @@ def read_completion_report(
             _("The file is larger than %(size)s MB: this is not a completion report.")
             % {"size": MAX_BYTES // (1024 * 1024)}
         )
-    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if uploads.signature_kind(content) in ("zip", "ole"):
         raise ReportError(
             _(
                 "This is a spreadsheet workbook, not CSV: download the completion report "
@@ -263,7 +263,10 @@ def read_completion_report(
         # A PDF, an image, a video…, whatever its name says. (None: binary-looking, which
         # UTF-16 without its byte-order mark also is; decoding judges it.)
         raise _not_csv()
-    text = _decode(content)
+    try:
+        text = decode_text(content)
+    except NotText as error:
+        raise _not_csv() from error
     if "\x00" in text:
         raise _not_csv()
     try:
@@ -300,43 +303,11 @@ def _zone(time_zone) -> dt.tzinfo:
         ) from error
 
 
-def _decode(content: bytes) -> str:
-    """UTF-16 (with its BOM, or recognised by its zero bytes), UTF-8 with or without BOM,
-    else Windows-1252, else Latin-1."""
-    encoding = None
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        head = content[:200]
-        if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0] != 0:
-            encoding = "utf-16-le"
-        elif len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1] != 0:
-            encoding = "utf-16-be"
-    if encoding:
-        try:
-            return content.decode(encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError as error:
-            raise _not_csv() from error
-    content = content.removeprefix(codecs.BOM_UTF8)
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
-
-
 def _separator(text: str) -> str:
     """Tab, semicolon or comma: the one found most often outside quotes on the first line
     that has any."""
     for line in text[:65536].splitlines()[:HEADER_SEARCH_ROWS]:
-        counts = dict.fromkeys(SEPARATORS, 0)
-        quoted = False
-        for char in line:
-            if char == '"':
-                quoted = not quoted
-            elif not quoted and char in counts:
-                counts[char] += 1
+        counts = count_outside_quotes(line, SEPARATORS)
         if any(counts.values()):
             return max(SEPARATORS, key=lambda separator: counts[separator])
     return ","

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record, given_reason
+from capacita.audit.services import account_of, audit_record, given_reason
 from capacita.programmes.models import Course
 from capacita.shared.errors import UserError
 
@@ -205,7 +205,7 @@ def import_completion_report(
 
         report = CompletionReport.objects.create(
             course=course,
-            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+            uploaded_by=account_of(actor),
             filename=(filename or "")[:255],
             date_order=date_order,
             time_zone=report_rows.time_zone,
@@ -352,7 +352,7 @@ def mark_completion(
         completion.completed = bool(completed)
         completion.completed_at = completed_at if completed else None
         completion.is_late = is_late(course, completion.completed, completion.completed_at)
-        completion.marked_by = actor if actor is not None and actor.is_authenticated else None
+        completion.marked_by = account_of(actor)
         completion.marked_at = timezone.now()
         completion.reason = reason
         completion.save()

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,11 +10,9 @@ from django.views.decorators.http import require_POST
 
 from capacita.programmes import permissions
 from capacita.programmes.models import Course, Programme
-from capacita.shared import uploads
+from capacita.shared import hand_marks, uploads
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
-from capacita.shared.people_pages import people_page, where_it_was
-from capacita.shared.text_limits import typed_refusal
 
 from . import services
 from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm
@@ -33,6 +31,20 @@ def _course(programme, code) -> Course:
     if course is None:
         raise Http404
     return course
+
+
+def _page(slug, code) -> hand_marks.MarksPage:
+    """The course's page, where each participant's row is `participant-<id>`."""
+    url = reverse("completions:course", kwargs={"slug": slug, "code": code})
+    return hand_marks.MarksPage(url, "participant")
+
+
+def _participant(pk):
+    """The person a hand-marking form names; 404 when there is none."""
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
 
 
 @_guarded
@@ -65,21 +77,18 @@ def course(request, slug, code):
     upload form and a hand-marking form per person."""
     programme = _programme(request, slug)
     course = _course(programme, code)
-    shown = people_page(request.GET, course_statuses(course), lambda status: status.user)
-    rows = []
-    for status in shown.page.object_list:
-        completion = status.completion
-        form = MarkForm(
-            auto_id=f"id_mark_{status.user.pk}_%s",
-            initial={
-                "user": status.user.pk,
-                "completed": "yes" if status.completed else "no",
-                "completed_at": timezone.localtime(completion.completed_at, programme.zone)
-                if completion and completion.completed_at
-                else None,
-            },
-        )
-        rows.append((status, form))
+    shown, rows = hand_marks.marking_rows(
+        request.GET,
+        course_statuses(course),
+        lambda status: status.user,
+        MarkForm,
+        lambda status: {
+            "completed": "yes" if status.completed else "no",
+            "completed_at": timezone.localtime(status.completion.completed_at, programme.zone)
+            if status.completion and status.completion.completed_at
+            else None,
+        },
+    )
     return render(
         request,
         "completions/course.html",
@@ -99,31 +108,19 @@ def course(request, slug, code):
 def upload(request, slug, code):
     programme = _programme(request, slug)
     course = _course(programme, code)
-    back = redirect("completions:course", slug=slug, code=code)
+    back = _page(slug, code).back()
     form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        file_errors = form.errors.get("file")
-        if file_errors and form.files.get("file"):
-            for error in file_errors:
-                messages.error(request, error)
-        else:
-            messages.error(request, _("Choose the report's file and the order of its dates."))
-        return back
-    file = form.cleaned_data["file"]
-    try:
-        content = uploads.read_upload(file, uploads.limit(SIZE_LIMIT))
-        outcome = services.import_completion_report(
-            course,
-            uploads.display_name(file.name),
-            content,
-            form.cleaned_data["date_order"],
-            actor=request.user,
-        )
-    except uploads.UploadError as error:
-        messages.error(request, error.message)
-        return back
-    except ReportError as error:
-        messages.error(request, error.message)
+    outcome = uploads.accept(
+        request,
+        form,
+        SIZE_LIMIT,
+        lambda name, content: services.import_completion_report(
+            course, name, content, form.cleaned_data["date_order"], actor=request.user
+        ),
+        missing=_("Choose the report's file and the order of its dates."),
+        refused=(ReportError,),
+    )
+    if outcome is None:
         return back
     if outcome.already_imported:
         messages.info(request, _("This report was already imported: nothing changed."))
@@ -174,20 +171,16 @@ def upload(request, slug, code):
 def mark(request, slug, code):
     programme = _programme(request, slug)
     course = _course(programme, code)
-    url = reverse("completions:course", kwargs={"slug": slug, "code": code})
-    back = redirect(where_it_was(url, request.POST))
+    page = _page(slug, code)
     form = MarkForm(request.POST)
     with timezone.override(programme.zone):  # the date typed is in the programme's zone
         valid = form.is_valid()
     if not valid:
-        problem = typed_refusal(form, "reason", _("The reason"))
         errors = [error for field_errors in form.errors.values() for error in field_errors]
-        messages.error(request, problem or " ".join(str(error) for error in errors))
-        return back
-    user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
-    if user is None:
-        raise Http404
-    try:
+        messages.error(request, hand_marks.refusal(form, " ".join(str(error) for error in errors)))
+        return page.back(request.POST)
+    user = _participant(form.cleaned_data["user"])
+    with hand_marks.refusal_shown(request, services.CompletionError):
         services.mark_completion(
             course,
             user,
@@ -196,15 +189,12 @@ def mark(request, slug, code):
             actor=request.user,
             completed_at=form.cleaned_data["completed_at"],
         )
-    except services.CompletionError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(
             request,
             _("The completion of %(name)s is marked by hand.")
             % {"name": user.get_full_name() or user.email},
         )
-    return redirect(where_it_was(url, request.POST, f"participant-{user.pk}"))
+    return page.back_to(request.POST, user.pk)
 
 
 @_guarded
@@ -212,22 +202,18 @@ def mark(request, slug, code):
 def unmark(request, slug, code):
     programme = _programme(request, slug)
     course = _course(programme, code)
-    url = reverse("completions:course", kwargs={"slug": slug, "code": code})
+    page = _page(slug, code)
     form = UnmarkForm(request.POST)
     if not form.is_valid():
-        problem = typed_refusal(form, "reason", _("The reason"))
-        messages.error(request, problem or _("Say why you take back this hand mark."))
-        return redirect(where_it_was(url, request.POST))
-    user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
-    if user is None:
-        raise Http404
-    try:
+        messages.error(
+            request, hand_marks.refusal(form, _("Say why you take back this hand mark."))
+        )
+        return page.back(request.POST)
+    user = _participant(form.cleaned_data["user"])
+    with hand_marks.refusal_shown(request, services.CompletionError):
         completion = services.withdraw_completion_mark(
             course, user, form.cleaned_data["reason"], actor=request.user
         )
-    except services.CompletionError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(
             request,
             _("The hand mark of %(name)s is taken back: %(status)s.")
@@ -242,4 +228,4 @@ def unmark(request, slug, code):
                 ),
             },
         )
-    return redirect(where_it_was(url, request.POST, f"participant-{user.pk}"))
+    return page.back_to(request.POST, user.pk)

@@ -18,10 +18,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from capacita.agenda.programme_file import check_programme, load_programme
 from capacita.development.demo_groups import load_demo_groups
 from capacita.development.demo_tests import load_demo_tests
+from capacita.evaluation.models import Questionnaire
+from capacita.evaluation.services import default_window
+from capacita.nominations.models import Nomination
+from capacita.nominations.services import FormRow, accept_nominations, import_nominations
 from capacita.programmes.models import Country, Membership, Programme, Role
-from capacita.programmes.programme_file import check_programme, load_programme
 
 DEMO_PROGRAMME_FILE = Path(__file__).resolve().parents[1] / "programmes" / "data" / "crm-2021.yaml"
 DEMO_PASSWORD = "demo-capacita-2021"
@@ -73,7 +77,7 @@ def managers_group() -> Group:
     # audit log are only read there (their changes go through the pages that record them).
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["programmes", "agenda", "evaluation"]
+            content_type__app_label__in=["countries", "programmes", "agenda", "evaluation"]
         )
         # The reusable catalogue of vulnerability factors and the cases.
         | Permission.objects.filter(
@@ -149,14 +153,13 @@ DEMO_POSITIONS = (
     "Enlace con empleadores",
     "Técnica de formación profesional",
 )
+
 # Country → (how many nominated, how many of them the secretariat accepts).
 DEMO_NOMINATIONS = {"MX": (12, 6), "GT": (5, 0), "DO": (8, 4), "CR": (3, 3)}
 
 
 def _demo_rows(code: str, count: int, edition: str = ""):
     """Generated nominees of a country; `edition` ("next") sets the next edition's apart."""
-    from capacita.nominations.services import FormRow
-
     rows = []
     shift = 7 if edition else 0
     mark = f"{edition}." if edition else ""
@@ -185,9 +188,6 @@ def _demo_rows(code: str, count: int, edition: str = ""):
 def load_demo_nominations(programme, plan=None, edition: str = "") -> None:
     """Generated nominations for a few countries (`plan`: country → how many nominated, how
     many of them accepted), the others left waiting for a decision."""
-    from capacita.nominations.models import Nomination
-    from capacita.nominations.services import accept_nominations, import_nominations
-
     if Nomination.objects.filter(programme=programme).exists():
         return
     User = get_user_model()
@@ -353,9 +353,6 @@ def load_next_edition(now: dt.datetime | None = None) -> Programme:
 def _open_pre_test(programme, now: dt.datetime) -> None:
     """The tests' windows from the sessions' dates, the pre-test opened an hour before `now`
     (rather than at the start of session 1) so that it can be tried at once."""
-    from capacita.evaluation.models import Questionnaire
-    from capacita.evaluation.services import default_window
-
     for questionnaire in Questionnaire.objects.filter(programme=programme):
         opens_at, closes_at = default_window(programme, questionnaire.kind)
         if questionnaire.kind == Questionnaire.Kind.PRE:

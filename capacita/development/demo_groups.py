@@ -10,6 +10,14 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from capacita.case_study.models import SessionCase
+from capacita.case_study.services import case_questions
+from capacita.development.demo_case import (
+    DEMO_CASE_FILE,
+    example_assessment,
+    load_case,
+    load_catalogue,
+)
 from capacita.groupwork import services
 from capacita.groupwork.models import GroupQuestion, SessionWork, WorkGroup
 from capacita.programmes.models import Country
@@ -45,8 +53,6 @@ def load_demo_groups(
             group.countries.set(Country.objects.filter(code__in=group_spec.get("countries", [])))
             questions = group_spec.get("questions") or []
             if case is not None:
-                from capacita.case_study.services import case_questions
-
                 questions = [
                     {"es": q.text_es, "en": q.text_en}
                     for q in case_questions(case, group.perspective)
@@ -57,17 +63,12 @@ def load_demo_groups(
             )
         services.assign_automatically(session_work)
         if case is not None:
-            from capacita.development.demo_case import example_assessment
-
             example_assessment(session_work.groups.order_by("position").first(), case)
         loaded.append(session_work)
     return loaded
 
 
 def _demo_case(session_work):
-    from capacita.case_study.models import SessionCase
-    from capacita.development.demo_case import DEMO_CASE_FILE, load_case, load_catalogue
-
     load_catalogue()
     case = load_case(DEMO_CASE_FILE)
     SessionCase.objects.update_or_create(session_work=session_work, defaults={"case": case})

@@ -26,10 +26,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from capacita.agenda.programme_file import ProgrammeSpec, load_programme, read_programme_file
 from capacita.attendance.models import AttendanceRecord
 from capacita.audit.models import AuditEvent
 from capacita.certificates import codes
 from capacita.certificates.models import Certificate
+from capacita.certificates.rule import progress_of
 from capacita.completions.models import CourseCompletion
 from capacita.development.demo import DEMO_FIRST_NAMES, DEMO_POSITIONS, DEMO_PROGRAMME_FILE
 from capacita.development.demo_groups import load_demo_groups
@@ -37,8 +39,6 @@ from capacita.development.demo_tests import load_demo_tests
 from capacita.evaluation.models import Answer, Question, Response
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Country, MemberCountry, Membership, Programme, Role
-from capacita.programmes.programme_file import ProgrammeSpec, load_programme, read_programme_file
-from capacita.progress.selectors import progress_of
 
 SLUG_PREFIX = "scale-"
 DOMAIN = "scale.example.org"
@@ -388,6 +388,9 @@ class _Generator:
                     else AuditEvent.Action.NOMINATION_REJECTED
                 ),
                 programme=self.programme,
+                person_id=nomination.user_id,
+                person_name=nomination.full_name,
+                person_email=nomination.email,
                 subject_type="nominations.nomination",
                 subject_id=str(nomination.pk),
             )

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from capacita.accounts.models import Language
+from capacita.shared.bilingual import Language
 
 
 class OutgoingEmail(models.Model):

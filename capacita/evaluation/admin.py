@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from capacita.programmes.admin_scoping import LabelledTabularInline, ProgrammeScopedAdmin
+from capacita.programmes.permissions import managed_programmes
 from capacita.shared.bilingual import bilingual_fieldset_row
 
 from .models import Choice, Question, Questionnaire, Section
@@ -85,8 +86,6 @@ class QuestionAdmin(ProgrammeScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section" and not request.user.is_superuser:
-            from capacita.programmes.permissions import managed_programmes
-
             kwargs["queryset"] = Section.objects.filter(
                 questionnaire__programme__in=managed_programmes(request.user)
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,8 +91,6 @@ class Questionnaire(BilingualMixin):
     REVIEW_ORDER = ("nothing", "score", "marks", "key")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         order = self.REVIEW_ORDER
         if (
             self.review_after_submit in order
@@ -164,8 +163,6 @@ class Question(BilingualMixin):
         return f"{self.code} · {self.text}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.section_id and self.code:
             clash = Question.objects.filter(
                 section__questionnaire_id=self.section.questionnaire_id, code__iexact=self.code
@@ -236,12 +233,6 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
-
-    def knowledge_score(self) -> float | None:
-        """Correct knowledge items / knowledge items (None when the test has none)."""
-        from .scoring import knowledge_score
-
-        return knowledge_score(self)
 
 
 class Answer(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .models import Answer, Question, Section
+
 
 def is_correct(question, chosen: list[str] | set[str], correct: set[str] | None = None) -> bool:
     """A single or true/false item is correct when the one chosen code is the correct one; a
@@ -15,32 +17,14 @@ def is_correct(question, chosen: list[str] | set[str], correct: set[str] | None 
     return len(chosen) == 1 and chosen <= correct
 
 
-def knowledge_questions(questionnaire):
-    from .models import Question, Section
-
-    return (
-        Question.objects.filter(
-            section__questionnaire=questionnaire, section__kind=Section.Kind.KNOWLEDGE
-        )
-        .exclude(kind__in=[Question.Kind.SCALE, Question.Kind.TEXT])
-        .prefetch_related("choices")
-    )
-
-
 def knowledge_score(response) -> float | None:
-    """Correct knowledge items / number of knowledge items; None when there are none."""
-    questions = list(knowledge_questions(response.questionnaire))
-    if not questions:
-        return None
-    chosen = {a.question_id: a.choice_codes for a in response.answers.all()}
-    correct = sum(1 for q in questions if is_correct(q, chosen.get(q.pk, [])))
-    return correct / len(questions)
+    """Correct knowledge items / number of knowledge items; None when there are none. One
+    response's share of `knowledge_scores`, so that one piece of code scores."""
+    return knowledge_scores([response]).get(response.pk)
 
 
 def knowledge_questions_of(questionnaire_ids) -> dict[int, list]:
     """The scored questions of each questionnaire, with their choices, in two queries."""
-    from .models import Question, Section
-
     questions_of: dict[int, list] = {}
     for question in (
         Question.objects.filter(
@@ -59,8 +43,6 @@ def knowledge_scores(responses, questions_of: dict[int, list] | None = None) -> 
     """`knowledge_score` of each response, by its id, in three queries however many
     responses and questionnaires (questions, their choices, the answers); in one when the
     caller passes the questions (`knowledge_questions_of`)."""
-    from .models import Answer
-
     responses = list(responses)
     if not responses:
         return {}

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
 from capacita.programmes.permissions import can_answer_tests
+from capacita.shared import uploads
 from capacita.shared.errors import UserError
+from capacita.shared.spreadsheets import (
+    SheetError,
+    cell_text,
+    clean,
+    decode_text,
+    detect_separator,
+)
 from capacita.shared.text_limits import refusal
 
 from .models import Answer, Choice, Question, Questionnaire, Response, Section
@@ -295,15 +303,6 @@ def read_response_file(name: str, content: bytes) -> tuple[list[str], list]:
     larger than the spreadsheet size limit, a zip bomb, a sheet with cells beyond its last
     column, or more than MAX_RESPONSE_ROWS rows is refused with an EvaluationError.
     """
-    from capacita.nominations.spreadsheets import (
-        SheetError,
-        cell_text,
-        clean,
-        decode_text,
-        detect_separator,
-    )
-    from capacita.shared import uploads
-
     del name  # only the content says what the file is
     if not content:
         raise EvaluationError(_("The file is empty."))

@@ -22,6 +22,7 @@ from . import review as review_module
 from . import services
 from .models import Question, Questionnaire, Response
 from .report import evaluation_report
+from .scoring import knowledge_score
 from .statistics import MIN_GROUP_SIZE, MIN_PAIRS_FOR_TEST
 from .workbook import report_workbook
 
@@ -118,7 +119,7 @@ def answer(request, slug, kind):
     # What the participant may see of their submitted test: its review options, under the
     # rule that keeps a later test's right answers hidden (`review.participant_review`).
     review = review_module.participant_review(questionnaire, now) if submitted else None
-    score = response.knowledge_score() if submitted and review.score else None
+    score = knowledge_score(response) if submitted and review.score else None
     return render(
         request,
         "evaluation/answer.html",
@@ -237,7 +238,7 @@ def participant_answers(request, slug, kind, user_id):
     )
     questionnaire = get_object_or_404(Questionnaire, programme=programme, kind=kind)
     answered = Response.objects.filter(questionnaire=questionnaire, user_id=user_id).first()
-    score = answered.knowledge_score() if answered and answered.is_submitted else None
+    score = knowledge_score(answered) if answered and answered.is_submitted else None
     zone, _message = viewer_zone(None, request.user, programme)
     return render(
         request,

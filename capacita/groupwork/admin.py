@@ -3,6 +3,7 @@ programmes. Who is in which group is decided on the session's groups page."""
 
 from django.contrib import admin
 
+from capacita.agenda.models import VirtualSession
 from capacita.programmes.admin_scoping import (
     LabelledTabularInline,
     ProgrammeScopedAdmin,
@@ -34,8 +35,6 @@ class SessionWorkAdmin(ProgrammeScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "session" and not request.user.is_superuser:
-            from capacita.agenda.models import VirtualSession
-
             kwargs["queryset"] = VirtualSession.objects.filter(
                 programme__in=managed_programmes(request.user)
             )

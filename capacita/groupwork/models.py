@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from capacita.agenda.models import VirtualSession
+from capacita.case_study.models import Perspective
 from capacita.programmes.models import Country
 from capacita.shared import text_limits as limits
 from capacita.shared.bilingual import Bilingual, BilingualMixin
@@ -35,15 +36,6 @@ class SessionWork(models.Model):
 
     def __str__(self):
         return str(self.session)
-
-
-class Perspective(models.TextChoices):
-    """The four perspectives from which session 3's groups study a case."""
-
-    PROTECTION = "protection", _("protection and labour rights")
-    INCLUSION = "inclusion", _("labour inclusion")
-    GOVERNANCE = "governance", _("governance")
-    EMPLOYABILITY = "employability", _("employability")
 
 
 class WorkGroup(BilingualMixin):

@@ -3,13 +3,13 @@ their members and answers, and the case assessments."""
 
 from __future__ import annotations
 
+from capacita.case_study.services import assessment_report
+
 from .models import SessionWork
 from .selectors import members_of, questions_with_answers
 
 
 def group_work_report(programme) -> list[dict]:
-    from capacita.case_study.services import assessment_report
-
     sessions = []
     for session_work in (
         SessionWork.objects.filter(session__programme=programme)

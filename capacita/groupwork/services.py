@@ -154,6 +154,7 @@ def place(session_work: SessionWork, user, group: WorkGroup | None, actor=None) 
             action="groups.place",
             subject=session_work,
             programme=session_work.session.programme,
+            person=user,
             details={"user": user.email, "group": group.name_en if group else None},
         )
 

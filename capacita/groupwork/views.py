@@ -10,11 +10,15 @@ from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from weasyprint import HTML
 
+from capacita.case_study.models import Assessment, SessionCase
+from capacita.case_study.services import matrix
 from capacita.programmes import permissions
 from capacita.shared import text_limits
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
+from capacita.shared.pdf import LocalURLFetcher
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 
 from . import services
@@ -31,8 +35,6 @@ def _session_work(slug, number) -> SessionWork:
 
 
 def _has_case(session_work) -> bool:
-    from capacita.case_study.models import SessionCase
-
     return SessionCase.objects.filter(session_work=session_work).exists()
 
 
@@ -137,9 +139,6 @@ def _plenary_context(request, session_work):
     members = members_of(groups, programme)
     assessments = {}
     if _has_case(session_work):
-        from capacita.case_study.models import Assessment
-        from capacita.case_study.services import matrix
-
         for assessment in Assessment.objects.filter(group__in=groups):
             assessments[assessment.group_id] = (assessment, matrix(assessment))
     return {
@@ -171,10 +170,6 @@ def plenary(request, slug, number):
 
 @_guarded
 def plenary_pdf(request, slug, number):
-    from weasyprint import HTML
-
-    from capacita.certificates.pdf import LocalURLFetcher
-
     session_work = _session_work(slug, number)
     _allow(request, permissions.can_see_plenary(request.user, session_work))
     html = render_to_string(

@@ -98,6 +98,11 @@ class Nomination(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def concerned_person(self):
+        """Whom a decision on this nomination concerns, for its audit record: the nominee as
+        the country named them, with their account once they have one."""
+        return self.user, self.full_name, self.email
+
     @property
     def profile_label(self) -> str:
         if self.profile_id:

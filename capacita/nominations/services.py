@@ -20,13 +20,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
-from capacita.audit.services import audit_record
+from capacita.audit.services import account_of, audit_record
 from capacita.programmes.models import MemberCountry, Membership, Role
 from capacita.programmes.permissions import can_give_role_to
 from capacita.programmes.services import refusal as role_refusal
@@ -84,7 +84,7 @@ def import_nominations(
         )
         if result.refused or dry_run:
             return result
-        submitted_by = actor if actor and actor.is_authenticated else None
+        submitted_by = account_of(actor)
         to_create = [
             Nomination(
                 programme=programme,
@@ -136,6 +136,10 @@ def _record_submissions(programme, actor, nominations: list[Nomination]) -> None
         "actor": Cast(Value(actor.pk if actor else None), output_field=BigIntegerField()),
         "action": Value(Action.NOMINATION_SUBMITTED.value),
         "programme": F("programme_id"),
+        # The nominee, as `audit_record` names a nomination's person (`concerned_person`).
+        "person": F("user_id"),
+        "person_name": Concat("first_name", Value(" "), "last_name"),
+        "person_email": F("email"),
         "subject_type": Value(Nomination._meta.label_lower),
         "subject_id": Cast("pk", output_field=CharField()),
         "reason": Value(""),

@@ -6,20 +6,16 @@ work) and raises `SheetError`, with a message in the active language, when the f
 read as a list at all. `nomination_template` makes the XLSX template, in Spanish or English,
 whose headers this reader knows.
 
-Pure Python and openpyxl: no database, so it can be tested and fuzzed on its own.
+Pure Python and openpyxl: no database, so it can be tested and fuzzed on its own. What any
+reader of an uploaded spreadsheet needs (decoding, separators, rows, cell texts) is
+`capacita.shared.spreadsheets`; this module knows the nominees' fields and their headers.
 """
 
 from __future__ import annotations
 
-import codecs
-import datetime as dt
-import math
 import re
-import unicodedata
-from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import chain
 
 from django.utils.translation import gettext as _
@@ -29,9 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from capacita.shared import uploads
-from capacita.shared.errors import UserError
+from capacita.shared import spreadsheets, uploads
 from capacita.shared.sheets import saved, text_cell
+from capacita.shared.spreadsheets import Rows, clean
 from capacita.shared.typed_text import without_accents
 
 FIELDS = (
@@ -56,10 +52,6 @@ MAX_CSV_RECORDS = 100 * MAX_ROWS
 # (a title such as "Lista de Guatemala" may sit above it); failing that, the first one.
 HEADER_SEARCH_ROWS = 10
 
-ZIP_SIGNATURE = b"PK\x03\x04"
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # old binary Excel (.xls), and password-protected XLSX
-SEPARATORS = (";", "\t", ",")  # on a tie, the first wins: commas also occur inside text
-
 
 @dataclass(frozen=True)
 class SheetRow:
@@ -74,7 +66,7 @@ class Sheet:
     ignored_columns: list[str]  # headers that matched no field, as written
 
 
-class SheetError(UserError):
+class SheetError(spreadsheets.SheetError):
     """The file cannot be read as a list; `message` says why in the active language."""
 
 
@@ -254,58 +246,7 @@ def _map_columns(header: list[str]) -> _Columns:
     return _Columns(field_positions, columns, ignored)
 
 
-# --- Cells ---------------------------------------------------------------------------------
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-JOINERS = "\u200c\u200d"  # meaningful inside some scripts; dropped only at the ends
-
-
-def clean(text: str) -> str:
-    """A cell's text as a name is kept: NFC, no invisible characters, single inner spaces,
-    nothing around. Accents and ñ stay as written."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", text)
-    text = CONTROL_CHARACTERS.sub(" ", text)
-    if not text.isascii():
-        # Zero-width spaces, BOMs, soft hyphens and direction marks come with copied text.
-        text = "".join(
-            char for char in text if char in JOINERS or unicodedata.category(char) != "Cf"
-        )
-        text = " ".join(text.split()).strip(JOINERS)
-    return " ".join(text.split())
-
-
-def cell_text(value: object) -> str:
-    """An XLSX cell's value as the text a person sees in it (dates as ISO dates)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return repr(value)
-        if value.is_integer():
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, dt.datetime):
-        # Excel keeps times as fractions of a day: 14:30 may come back as 14:29:59.999998.
-        value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
 # --- Reading -------------------------------------------------------------------------------
-
-Rows = Iterator[tuple[int, list[str]]]  # (row number, raw cell texts)
 
 
 def read_nomination_sheet(filename: str, content: bytes) -> Sheet:
@@ -323,14 +264,15 @@ def read_nomination_sheet(filename: str, content: bytes) -> Sheet:
             _("The file is larger than %(size)s MB: remove what the list does not need.")
             % {"size": MAX_BYTES // (1024 * 1024)}
         )
-    if content.startswith(OLE_SIGNATURE):
+    signature = uploads.signature_kind(content)
+    if signature == "ole":  # old binary Excel (.xls), and password-protected XLSX
         raise SheetError(
             _(
                 "This file is in the old Excel format (.xls) or protected with a password: "
                 "save it as an Excel workbook (.xlsx) without a password, or as CSV."
             )
         )
-    if content.startswith(ZIP_SIGNATURE):
+    if signature == "zip":
         rows = _xlsx_rows(content)
     elif uploads.sniff(content[: uploads.SNIFF_BYTES]) != "text":
         raise _not_text()  # a PDF, an image, a video…: whatever its name says
@@ -377,84 +319,39 @@ def _xlsx_rows(content: bytes) -> Rows:
     where the list is refused. The shared reader refuses a zip bomb before parsing any XML,
     and a sheet whose cells lie beyond its last column or row; it never trusts the size the
     sheet claims, nor pads the rows it does not hold."""
-    rows = uploads.xlsx_rows(
+    rows = spreadsheets.xlsx_rows(
         content,
         max_rows=2 * MAX_ROWS + HEADER_SEARCH_ROWS,
         max_unpacked=MAX_UNPACKED_BYTES,
     )
     try:
-        for number, values in rows:
-            yield number, [cell_text(value) for value in values]
+        yield from rows
     except uploads.UploadError as error:
         raise SheetError(error.message) from error
     finally:
         rows.close()
 
 
-def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with its BOM, else Windows-1252, else Latin-1."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise _not_text() from error
-    content = content.removeprefix(codecs.BOM_UTF8)
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError:
-        return content.decode("latin-1")  # cp1252 leaves five bytes undefined
-
-
 def _not_text() -> SheetError:
     return SheetError(_("This file is not a text file: save the list as XLSX or CSV."))
 
 
-def detect_separator(text: str) -> str:
-    """`;`, tab or `,`: the one found most often outside quotes on the first line that has
-    any (a title above the headers may have none)."""
-    checked = 0
-    for line in text[:65536].splitlines():
-        if not line.strip():
-            continue
-        counts = _count_outside_quotes(line)
-        if any(counts.values()):
-            return max(SEPARATORS, key=lambda separator: counts[separator])
-        checked += 1
-        if checked >= HEADER_SEARCH_ROWS:
-            break
-    return ","
-
-
-def _count_outside_quotes(line: str) -> dict[str, int]:
-    counts = dict.fromkeys(SEPARATORS, 0)
-    quoted = False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return counts
-
-
 def _csv_rows(content: bytes) -> Rows:
-    text = decode_text(content)
+    try:
+        text = spreadsheets.decode_text(content)
+    except spreadsheets.NotText as error:
+        raise _not_text() from error
     if "\x00" in text:
         raise _not_text()
-    records = uploads.csv_records(
-        text, max_records=MAX_CSV_RECORDS, delimiter=detect_separator(text)
+    return _records(
+        spreadsheets.csv_rows(text, max_records=MAX_CSV_RECORDS, search_lines=HEADER_SEARCH_ROWS)
     )
-    return _records(records)
 
 
-def _records(records) -> Rows:
-    # Numbered by record, as a spreadsheet program shows the file: a quoted cell spanning
-    # two lines is one row, a blank line is a row of its own.
+def _records(rows: Rows) -> Rows:
+    # The shared reader's refusals, said in the words of a list.
     try:
-        yield from enumerate(records, start=1)
+        yield from rows
     except uploads.MalformedCSV as error:
         raise SheetError(
             _("This file could not be read as CSV: save the list again as XLSX or CSV.")
@@ -462,7 +359,7 @@ def _records(records) -> Rows:
     except uploads.UploadError as error:
         raise SheetError(error.message) from error
     finally:
-        records.close()
+        rows.close()
 
 
 # --- Template ------------------------------------------------------------------------------

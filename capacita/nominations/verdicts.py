@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from capacita.shared.typed_text import without_accents
 
 from .models import Gender, Nomination
+from .selectors import places_taken, quota_of
 
 REQUIRED = ("first_name", "last_name", "position", "institution", "email")
 MAX_LENGTHS = {
@@ -226,8 +227,6 @@ def check_rows(programme, country, rows, default_language: str = "es") -> list[R
     `rows` are objects with `number` and `values` (field name → text), as the spreadsheet
     reader gives them, or as a form gives one.
     """
-    from .selectors import places_taken, quota_of
-
     profiles = ProfileResolver(programme.profiles.all())
     verdicts = []
     for row in rows:

@@ -108,27 +108,21 @@ def upload(request, slug, code):
     country = _member_country(programme, code)
     _allow(request, permissions.can_nominate_for(request.user, programme, country))
     form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        file_errors = form.errors.get("file")
-        if file_errors and form.files.get("file"):
-            for error in file_errors:
-                messages.error(request, error)
-        else:
-            messages.error(request, _("Choose a file to upload."))
-        return redirect("nominations:country", slug=slug, code=code)
-    file = form.cleaned_data["file"]
-    try:
-        content = uploads.read_upload(file, uploads.limit(SIZE_LIMIT))
-    except uploads.UploadError as error:
-        messages.error(request, error.message)
-        return redirect("nominations:country", slug=slug, code=code)
-    stored = NominationUpload.objects.create(
-        programme=programme,
-        country=country,
-        uploaded_by=request.user,
-        filename=uploads.display_name(file.name),
-        content=content,
+    stored = uploads.accept(
+        request,
+        form,
+        SIZE_LIMIT,
+        lambda name, content: NominationUpload.objects.create(
+            programme=programme,
+            country=country,
+            uploaded_by=request.user,
+            filename=name,
+            content=content,
+        ),
+        missing=_("Choose a file to upload."),
     )
+    if stored is None:
+        return redirect("nominations:country", slug=slug, code=code)
     return redirect("nominations:preview", slug=slug, code=code, upload_id=stored.pk)
 
 

@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from capacita.shared.personal_data import ANONYMOUS_DOMAIN
 from capacita.shared.text_limits import MESSAGE, REASON, TypedText
 
-from .services import ANONYMOUS_DOMAIN, PEOPLE_ROLES
+from .common import PEOPLE_ROLES
 
 
 class RemovalRequestForm(forms.Form):

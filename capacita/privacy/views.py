@@ -1,5 +1,6 @@
 """Personal data: a person's own data and removal request, and the managers' page (retention,
-removal requests, anonymisation). Thin views over `services`."""
+removal requests, anonymisation). Thin views over the services of `export`, `removal`,
+`retention` and `anonymisation`."""
 
 import json
 
@@ -17,9 +18,12 @@ from capacita.programmes.models import Programme
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 
-from . import services
+from . import anonymisation, removal
+from .common import PrivacyError
+from .export import personal_data
 from .forms import AnonymisePersonForm, AnonymiseProgrammeForm, RemovalRequestForm, RetentionForm
 from .models import RemovalRequest, Retention
+from .retention import set_retention
 
 
 @_guarded
@@ -27,7 +31,7 @@ def my_data(request, slug):
     """Everything the platform holds about the logged-in person, as a JSON file."""
     programme = get_object_or_404(Programme, slug=slug)
     _allow(request, permissions.is_registered(request.user, programme))
-    data = services.personal_data(request.user)
+    data = personal_data(request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -45,7 +49,7 @@ def request_removal(request, slug):
     _allow(request, permissions.is_registered(request.user, programme))
     form = RemovalRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_removal(request.user, programme, form.cleaned_data["message"])
+        removal.request_removal(request.user, programme, form.cleaned_data["message"])
         messages.success(
             request,
             _(
@@ -98,7 +102,7 @@ def retention(request, slug):
     form = RetentionForm(request.POST)
     if not form.is_valid():
         return _overview(request, programme, status=400, retention_form=form)
-    services.set_retention(programme, form.cleaned_data["keep_until"])
+    set_retention(programme, form.cleaned_data["keep_until"])
     messages.success(request, _("The retention date is saved."))
     return redirect("privacy:overview", programme.slug)
 
@@ -110,13 +114,13 @@ def anonymise_person(request, slug):
     form = AnonymisePersonForm(request.POST, programme=programme, prefix="person")
     if form.is_valid():
         try:
-            services.anonymise_person(
+            anonymisation.anonymise_person(
                 form.cleaned_data["person"],
                 request.user,
                 form.cleaned_data["reason"],
                 programme=programme,
             )
-        except services.PrivacyError as error:
+        except PrivacyError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The person is anonymised."))
@@ -131,10 +135,10 @@ def anonymise_programme(request, slug):
     form = AnonymiseProgrammeForm(request.POST, prefix="programme")
     if form.is_valid():
         try:
-            outcome = services.anonymise_programme(
+            outcome = anonymisation.anonymise_programme(
                 programme, request.user, form.cleaned_data["reason"]
             )
-        except services.PrivacyError as error:
+        except PrivacyError as error:
             form.add_error(None, error.message)
         else:
             messages.success(

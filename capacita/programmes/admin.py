@@ -10,7 +10,6 @@ from capacita.programmes.permissions import can_give_role_to
 from capacita.shared.bilingual import bilingual_fieldset_row
 
 from .models import (
-    Country,
     Course,
     MemberCountry,
     Membership,
@@ -136,13 +135,6 @@ class ProgrammeAdmin(ProgrammeScopedAdmin):
         if not change and not request.user.is_superuser:
             # Whoever creates a programme manages it, or it would vanish from their list.
             Membership.objects.get_or_create(programme=obj, user=request.user, role=Role.MANAGER)
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_es", "name_en", "time_zone")
-    search_fields = ("code", "name_es", "name_en")
-    fields = ("code", ("name_es", "name_en"), "time_zone")
 
 
 @admin.register(Person)

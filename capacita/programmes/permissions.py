@@ -198,27 +198,14 @@ def can_work_in_group(user, group) -> bool:
 def takes_part_in(user, session) -> bool:
     """Whether `user` has a part in `session`: facilitating one of its groups, or (through
     their person in the programme's agenda) facilitating or speaking in one of its items."""
-    from capacita.agenda.models import AgendaParticipant
-    from capacita.groupwork.models import WorkGroup
-
     if not user.is_authenticated:
         return False
+    # Through the relations the session and the account have, so that deciding needs no
+    # model of the apps above.
     return (
-        WorkGroup.objects.filter(session_work__session=session, facilitator=user).exists()
-        or AgendaParticipant.objects.filter(item__session=session, person__user=user).exists()
+        user.facilitated_groups.filter(session_work__session=session).exists()
+        or session.items.filter(participants__person__user=user).exists()
     )
-
-
-def agenda_items_of(user, programme: Programme):
-    """The agenda items `user` facilitates or speaks in, through their person in the
-    programme (a manager links an account to a name of the agenda)."""
-    from capacita.agenda.models import AgendaItem
-
-    if not user.is_authenticated:
-        return AgendaItem.objects.none()
-    return AgendaItem.objects.filter(
-        session__programme=programme, participants__person__user=user
-    ).distinct()
 
 
 def can_see_own_agenda_items(user, programme: Programme) -> bool:
@@ -256,9 +243,7 @@ def can_see_plenary(user, session_work) -> bool:
 
 def can_see_session_plenary(user, session) -> bool:
     """`can_see_plenary` for a virtual session: false for one that works in no groups."""
-    from capacita.groupwork.models import SessionWork
-
-    session_work = SessionWork.objects.filter(session=session).first()
+    session_work = getattr(session, "group_work", None)
     if session_work is None:
         return False
     session_work.session = session

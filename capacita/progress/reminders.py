@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from capacita.agenda.calendar import programme_calendar
+from capacita.agenda.models import VirtualSession
 from capacita.completions.models import CourseCompletion
 from capacita.emails.services import queue_email
 from capacita.programmes.models import Course, Membership, Role
@@ -59,8 +60,6 @@ def _people(programme, roles):
 
 @transaction.atomic
 def send_due_reminders(now: dt.datetime | None = None) -> ReminderCount:
-    from capacita.agenda.models import VirtualSession
-
     now = now or timezone.now()
     count = ReminderCount()
     site = settings.SITE_URL.rstrip("/")

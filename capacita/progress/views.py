@@ -11,12 +11,15 @@ from django.views.decorators.http import require_POST
 from capacita.agenda.models import Slides
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone
+from capacita.certificates.models import Certificate
+from capacita.certificates.rule import participants, progress_of
+from capacita.groupwork.models import SessionWork, WorkGroup
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme, Role
 from capacita.shared.page_cache import kept
 
 from .exports import board_csv, board_xlsx
-from .selectors import board, participants, progress_of, tests_of
+from .selectors import board, tests_of
 
 
 def _programme(slug) -> Programme:
@@ -198,8 +201,6 @@ def participant_page(request, slug, user_id):
 
 
 def _valid_certificate(programme, user):
-    from capacita.certificates.models import Certificate
-
     return Certificate.objects.filter(
         programme=programme, user=user, status=Certificate.Status.VALID
     ).first()
@@ -207,8 +208,6 @@ def _valid_certificate(programme, user):
 
 def _facilitated_groups(programme, user) -> dict[int, list]:
     """The groups `user` facilitates, by session (the session's key), in one query."""
-    from capacita.groupwork.models import WorkGroup
-
     groups: dict[int, list] = {}
     for group in WorkGroup.objects.filter(
         session_work__session__programme=programme, facilitator=user
@@ -219,8 +218,6 @@ def _facilitated_groups(programme, user) -> dict[int, list]:
 
 def _group_sessions(programme) -> set[int]:
     """The numbers of the sessions that work in groups."""
-    from capacita.groupwork.models import SessionWork
-
     return set(
         SessionWork.objects.filter(session__programme=programme).values_list(
             "session__number", flat=True

@@ -22,11 +22,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from capacita.certificates.pdf import FONTS_DIR, LocalURLFetcher, image_url, programme_dates
+from capacita.certificates.pdf import programme_dates
 from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.workbook import report_workbook, sheet
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Country, Membership, Role
+from capacita.shared.pdf import FONTS_DIR, LocalURLFetcher, image_url
 from capacita.shared.sheets import saved
 
 from . import figures

@@ -1,7 +1,7 @@
 """The figures of a country report and of the programme's final balance.
 
 Each figure comes from the one piece of code that computes it everywhere: where each
-participant stands from `progress.selectors.progress_of` (the board and the participants'
+participant stands from `certificates.rule.progress_of` (the board and the participants'
 pages), the pre-test and post-test figures from `evaluation.report.evaluation_report` (its
 page and the `report` command), the group work from `groupwork.report`. This module only
 counts and arranges them, in a fixed number of queries."""
@@ -12,11 +12,13 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from capacita.attendance.models import AttendanceRecord
 from capacita.certificates.models import Certificate
+from capacita.certificates.rule import State, participants, progress_of
 from capacita.evaluation.report import evaluation_report
+from capacita.groupwork.report import group_work_report
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Membership, Role
-from capacita.progress.selectors import State, participants, progress_of
 
 NOMINATION_STATUSES = [status for status, _label in Nomination.Status.choices]
 
@@ -159,8 +161,6 @@ def country_report(programme, country) -> dict:
 
 def observers(programme) -> dict:
     """Observers' participation: how many, from which organisations, sessions attended."""
-    from capacita.attendance.models import AttendanceRecord
-
     members = list(
         Membership.objects.filter(programme=programme, role=Role.OBSERVER).select_related("user")
     )
@@ -183,8 +183,6 @@ def observers(programme) -> dict:
 def programme_balance(programme) -> dict:
     """The programme's final balance: everything above for the whole programme and side by
     side by country, the evaluation's findings, the group work, observers, the narrative."""
-    from capacita.groupwork.report import group_work_report
-
     rows = _progress(programme)
     certified = _certificates(programme, [row.user.pk for row in rows])
     countries = [member.country for member in programme.member_countries.select_related("country")]

@@ -7,8 +7,16 @@ the other one, so templates write `{{ programme.title }}`.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = ("es", "en")
+
+
+class Language(models.TextChoices):
+    """The languages a person reads Capacita in."""
+
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
 
 
 def active_language() -> str:

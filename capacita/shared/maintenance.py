@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 import sys
 
+from csp.middleware import CSPMiddleware
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -81,9 +83,6 @@ class MaintenanceMiddleware:
     def _with_page_headers(request, response):
         """The headers the inner middleware give every page (this answer is made outside
         them): the Content-Security-Policy and X-Frame-Options."""
-        from csp.middleware import CSPMiddleware
-        from django.middleware.clickjacking import XFrameOptionsMiddleware
-
         for middleware in (XFrameOptionsMiddleware, CSPMiddleware):
             response = middleware(lambda _request, answer=response: answer)(request)
         return response

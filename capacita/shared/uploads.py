@@ -17,6 +17,8 @@ letting it unpack or spread without bound, and what name a stored file gets.
 - Names: `stored_name` is a random name with the extension of the detected kind;
   `display_name` is what may be shown of the name a file came with (no folders, no control
   characters, not too long) — shown escaped, as every template does.
+- Views: `accept` reads the file of an upload form and hands it on, or tells the person why
+  the upload is refused, the same way on every page that takes a file.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ import posixpath
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.deconstruct import deconstructible
@@ -70,9 +74,28 @@ MAX_IMAGE_PIXELS = 25_000_000
 MAX_FIELD_CHARS = 65_536
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ZIP_SIGNATURE = b"PK\x03\x04"
+ZIP_SIGNATURE = b"PK\x03\x04"  # XLSX and PPTX are zips too: `sniff` looks inside
+# The whole eight bytes of an OLE compound file (.xls, .doc, .ppt, and a password-protected
+# XLSX): a file with only the first four of them is no Office file.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SNIFF_BYTES = 8192
+
+# The one table of file signatures: each kind with the bytes its files hold at given offsets,
+# all of them. Tried in this order, the first kind that matches is the file's (a QuickTime
+# file is an MP4 whose brand is "qt  ", so "mov" comes first).
+SIGNATURES: tuple[tuple[str, tuple[tuple[int, bytes], ...]], ...] = (
+    ("pdf", ((0, b"%PDF-"),)),
+    ("png", ((0, PNG_SIGNATURE),)),
+    ("jpeg", ((0, b"\xff\xd8\xff"),)),
+    ("gif", ((0, b"GIF87a"),)),
+    ("gif", ((0, b"GIF89a"),)),
+    ("webp", ((0, b"RIFF"), (8, b"WEBP"))),
+    ("mov", ((4, b"ftyp"), (8, b"qt  "))),
+    ("mp4", ((4, b"ftyp"),)),
+    ("webm", ((0, b"\x1a\x45\xdf\xa3"),)),
+    ("ole", ((0, OLE_SIGNATURE),)),
+    ("zip", ((0, ZIP_SIGNATURE),)),
+)
 
 # The extension a stored file of each kind gets.
 EXTENSIONS = {
@@ -174,28 +197,20 @@ def sniff(content) -> str | None:
     return kind
 
 
-def _sniff_head(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(PNG_SIGNATURE):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "gif"
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "webp"
-    if head[4:8] == b"ftyp":
-        return "mov" if head[8:12] == b"qt  " else "mp4"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "webm"
-    if head.startswith(OLE_SIGNATURE):
-        return "ole"
-    if head.startswith(ZIP_SIGNATURE):
-        return "zip"
-    if is_text(head):
-        return "text"
+def signature_kind(head: bytes) -> str | None:
+    """The kind whose signature (SIGNATURES) `head`, a file's first bytes, carries, or None.
+    A zip is "zip" here, whatever it holds: `sniff` tells an XLSX from other zips."""
+    for kind, marks in SIGNATURES:
+        if all(head[offset : offset + len(mark)] == mark for offset, mark in marks):
+            return kind
     return None
+
+
+def _sniff_head(head: bytes) -> str | None:
+    kind = signature_kind(head)
+    if kind is None and is_text(head):
+        return "text"
+    return kind
 
 
 def _zip_kind(source) -> str | None:
@@ -526,3 +541,48 @@ def csv_records(text: str, *, max_records: int, **options) -> Iterator[list[str]
         raise MalformedCSV(
             _("This file could not be read as CSV: save it again as XLSX or CSV.")
         ) from error
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def accept(
+    request,
+    form,
+    limit_name: str,
+    use: Callable[[str, bytes], T],
+    *,
+    missing: str | None = None,
+    refused: tuple[type[UserError], ...] = (),
+) -> T | None:
+    """What `use(name, content)` makes of the file a bound upload form carries in its field
+    `file` (`name`: what may be shown of the name it came with; `content`: its bytes, read
+    within the size limit `limit_name`), or None when the upload is refused. `use` returns
+    something other than None.
+
+    The person is told why an upload is refused, one error message each:
+    - the form's errors: with `missing` (what to say when no file came), the file's own errors
+      when a file came, else `missing`; without it, every error of every field;
+    - a file beyond its limit, or an `UploadError` or one of `refused` raised by `use`: the
+      refusal's message, then each of its problems.
+    """
+    if not form.is_valid():
+        if missing is None:
+            errors = [error for field_errors in form.errors.values() for error in field_errors]
+        else:
+            file_errors = form.errors.get("file")
+            errors = list(file_errors) if file_errors and form.files.get("file") else [missing]
+        for error in errors:
+            messages.error(request, error)
+        return None
+    file = form.cleaned_data["file"]
+    try:
+        content = read_upload(file, limit(limit_name))
+        return use(display_name(file.name), content)
+    except (UploadError, *refused) as error:
+        messages.error(request, error.message)
+        for problem in error.problems:
+            messages.error(request, problem)
+        return None

@@ -27,7 +27,8 @@ from capacita.certificates.services import issue_by_hand
 from capacita.emails.models import OutgoingEmail
 from capacita.nominations.models import Nomination
 from capacita.nominations.services import NominationError, accept_nominations
-from capacita.privacy.services import remind_retention, request_removal, set_retention
+from capacita.privacy.removal import request_removal
+from capacita.privacy.retention import remind_retention, set_retention
 from capacita.programmes.models import Country, Membership, Role
 from capacita.progress.reminders import send_due_reminders
 from tests.emails.sent import sent_text
@@ -240,11 +241,15 @@ def writers():
     seen: set[str] = set()
 
     def note(sender, instance, created, **kwargs):
-        for frame in inspect.stack(context=0)[1:]:
-            module = frame.frame.f_globals.get("__name__", "")
+        # The frames themselves, not inspect.stack(), which reads every frame's source file:
+        # hundreds of e-mails are saved here.
+        frame = inspect.currentframe().f_back
+        while frame is not None:
+            module = frame.f_globals.get("__name__", "")
             if module.startswith("capacita.") and not module.startswith("capacita.emails"):
                 seen.add(module)
                 break
+            frame = frame.f_back
 
     post_save.connect(note, sender=OutgoingEmail, weak=False)
     yield seen
@@ -296,6 +301,15 @@ def test_no_stored_email_holds_a_working_one_time_link(demo, users, client_as, w
     # Every module that writes e-mail wrote some here: a new kind of e-mail must be added.
     assert modules_that_queue_email() <= writers, modules_that_queue_email() - writers
 
+    # Most e-mails carry the same few links (the programme's pages, the login): each reader
+    # follows each address once, and every e-mail's links are checked against that answer.
+    answers = {}
+
+    def opens_for(role, path):
+        if (role, path) not in answers:
+            answers[role, path] = opens_password_form(client_as(role), path)
+        return answers[role, path]
+
     followed = 0
     for email in emails:
         stored = (email.subject, email.body_text, email.body_html)
@@ -304,8 +318,8 @@ def test_no_stored_email_holds_a_working_one_time_link(demo, users, client_as, w
             path = site_path(link)
             if path is not None:
                 followed += 1
-                assert not opens_password_form(client_as(None), path), (email.kind, link)
-                assert not opens_password_form(client_as("manager"), path), (email.kind, link)
+                assert not opens_for(None, path), (email.kind, link)
+                assert not opens_for("manager", path), (email.kind, link)
     assert followed >= len(emails)
 
     # The outbox as its readers see it: the administration site.
@@ -323,7 +337,7 @@ def test_no_stored_email_holds_a_working_one_time_link(demo, users, client_as, w
     for kind, link in admin_links:
         path = site_path(link)
         if path is not None:
-            assert not opens_password_form(client_as(None), path), (kind, link)
+            assert not opens_for(None, path), (kind, link)
 
     # What leaves does work: the copies sent to accounts without a password open the form.
     sent_links = [

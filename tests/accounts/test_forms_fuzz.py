@@ -14,7 +14,7 @@ from capacita.accounts.invitations import welcome_url
 from capacita.accounts.password_reset import reset_url
 from capacita.emails.models import OutgoingEmail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 FUZZ = settings(
     max_examples=25,

@@ -7,8 +7,8 @@ import zoneinfo
 
 from icalendar import Calendar
 
+from capacita.agenda.programme_file import load_programme, read_programme_file
 from capacita.development.demo import DEMO_PROGRAMME_FILE
-from capacita.programmes.programme_file import load_programme, read_programme_file
 
 UTC = dt.UTC
 MEXICO_CITY = zoneinfo.ZoneInfo("America/Mexico_City")
@@ -137,11 +137,4 @@ def test_the_calendar_links_to_the_public_page_in_its_language(client, programme
 
 def test_the_calendar_of_an_unknown_programme_is_404(client, db):
     response = client.get("/es/programmes/no-such-programme/calendar.ics")
-    assert response.status_code == 404
-
-
-def test_the_calendar_of_an_unpublished_programme_is_404_for_anonymous_visitors(client, programme):
-    programme.is_published = False
-    programme.save()
-    response = client.get("/en/programmes/crm-2021/calendar.ics")
     assert response.status_code == 404

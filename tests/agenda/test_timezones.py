@@ -6,14 +6,13 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from capacita.agenda.models import AgendaItem, AgendaParticipant, VirtualSession
 from capacita.agenda.selectors import ItemView, Moment, agenda_for_viewer
 from capacita.agenda.timezones import utc_offset_label, viewer_zone
-from capacita.programmes.models import Country
+from tests.factories import CountryFactory, ProgrammeFactory, UserFactory
 
 MEXICO_CITY = zoneinfo.ZoneInfo("America/Mexico_City")
 SANTO_DOMINGO = zoneinfo.ZoneInfo("America/Santo_Domingo")
@@ -23,76 +22,79 @@ UTC = dt.UTC
 
 @pytest.fixture
 def person(db):
-    """`person(time_zone=…, country=…)`: an account with a zone and/or a country of its own."""
+    """`person(time_zone=…, country_zone=…)`: an account with a zone of its own and/or a
+    country in `country_zone`."""
 
-    def make(time_zone="", country=None):
-        return get_user_model().objects.create_user(
-            f"viewer-{get_user_model().objects.count()}@example.org",
-            "x",
-            first_name="Test",
-            last_name="Viewer",
-            time_zone=time_zone,
-            country=Country.objects.get(code=country) if country else None,
-        )
+    def make(time_zone="", country_zone=None):
+        country = CountryFactory(time_zone=country_zone) if country_zone else None
+        return UserFactory(time_zone=time_zone, country=country)
 
     return make
+
+
+@pytest.fixture
+def programme_mx(db):
+    """A programme whose agenda is written in Mexico City's zone, as the 2021 programme's."""
+    return ProgrammeFactory(time_zone="America/Mexico_City")
 
 
 # --- viewer_zone --------------------------------------------------------------------------
 
 
-def test_the_zone_asked_for_in_the_address_comes_first(programme, person):
-    user = person(time_zone="Asia/Tokyo", country="DO")
-    zone, message = viewer_zone("America/Guatemala", user, programme)
+def test_the_zone_asked_for_in_the_address_comes_first(programme_mx, person):
+    user = person(time_zone="Asia/Tokyo", country_zone="America/Santo_Domingo")
+    zone, message = viewer_zone("America/Guatemala", user, programme_mx)
     assert zone.key == "America/Guatemala"
     assert message is None
 
 
-def test_the_zone_asked_for_is_read_without_surrounding_spaces(programme):
-    zone, message = viewer_zone(" Asia/Tokyo ", AnonymousUser(), programme)
+def test_the_zone_asked_for_is_read_without_surrounding_spaces(programme_mx):
+    zone, message = viewer_zone(" Asia/Tokyo ", AnonymousUser(), programme_mx)
     assert zone.key == "Asia/Tokyo"
     assert message is None
 
 
-def test_the_persons_own_zone_comes_before_their_countrys(programme, person):
-    user = person(time_zone="Europe/Madrid", country="DO")
-    zone, message = viewer_zone(None, user, programme)
+def test_the_persons_own_zone_comes_before_their_countrys(programme_mx, person):
+    user = person(time_zone="Europe/Madrid", country_zone="America/Santo_Domingo")
+    zone, message = viewer_zone(None, user, programme_mx)
     assert zone.key == "Europe/Madrid"
     assert message is None
 
 
-def test_the_persons_country_zone_comes_when_they_chose_none(programme, person):
-    zone, message = viewer_zone(None, person(country="DO"), programme)
+def test_the_persons_country_zone_comes_when_they_chose_none(programme_mx, person):
+    zone, message = viewer_zone(None, person(country_zone="America/Santo_Domingo"), programme_mx)
     assert zone.key == "America/Santo_Domingo"
     assert message is None
-    zone, _message = viewer_zone("", person(country="CA"), programme)
+    zone, _message = viewer_zone("", person(country_zone="America/Toronto"), programme_mx)
     assert zone.key == "America/Toronto"
 
 
-def test_the_programmes_zone_comes_last(programme, person):
-    assert viewer_zone(None, person(), programme) == (MEXICO_CITY, None)
-    assert viewer_zone(None, AnonymousUser(), programme) == (MEXICO_CITY, None)
+def test_the_programmes_zone_comes_last(programme_mx, person):
+    assert viewer_zone(None, person(), programme_mx) == (MEXICO_CITY, None)
+    assert viewer_zone(None, AnonymousUser(), programme_mx) == (MEXICO_CITY, None)
 
 
-def test_an_unknown_zone_falls_back_to_the_programmes_with_a_message_naming_it(programme):
+def test_an_unknown_zone_falls_back_to_the_programmes_with_a_message_naming_it(programme_mx):
     with translation.override("en"):
-        zone, message = viewer_zone("Not/AZone", AnonymousUser(), programme)
+        zone, message = viewer_zone("Not/AZone", AnonymousUser(), programme_mx)
     assert zone.key == "America/Mexico_City"
     assert "“Not/AZone”" in message
     assert "is not a time zone we know" in message
     assert "Times are shown in Mexico City Time." in message
 
 
-def test_an_unknown_zone_falls_back_to_the_persons_own_zone(programme, person):
+def test_an_unknown_zone_falls_back_to_the_persons_own_zone(programme_mx, person):
     with translation.override("en"):
-        zone, message = viewer_zone("Mars/Olympus_Mons", person(country="DO"), programme)
+        zone, message = viewer_zone(
+            "Mars/Olympus_Mons", person(country_zone="America/Santo_Domingo"), programme_mx
+        )
     assert zone.key == "America/Santo_Domingo"
     assert "Mars/Olympus_Mons" in message
     assert "Times are shown in Santo Domingo Time." in message
 
 
-def test_a_zone_name_is_case_sensitive(programme):
-    zone, message = viewer_zone("america/santo_domingo", AnonymousUser(), programme)
+def test_a_zone_name_is_case_sensitive(programme_mx):
+    zone, message = viewer_zone("america/santo_domingo", AnonymousUser(), programme_mx)
     assert zone.key == "America/Mexico_City"
     assert "america/santo_domingo" in message
 

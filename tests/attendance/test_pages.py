@@ -32,19 +32,6 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url", [OVERVIEW, SESSION])
-def test_the_pages_are_for_the_programmes_managers_only(client_as, programme, role, url):
-    response = client_as(role).get(url)
-    if role in MANAGERS:
-        assert response.status_code == 200
-    elif role == "anonymous":
-        assert response.status_code == 302
-        assert response.url.startswith("/en/accounts/login/")
-    else:
-        assert response.status_code == 403
-
-
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ["upload", "match", "mark"])
 def test_the_forms_answer_the_programmes_managers_only(client_as, programme, role, action):
     response = client_as(role).post(f"{SESSION}{action}/", {})

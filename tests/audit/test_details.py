@@ -14,11 +14,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from capacita.audit.details import LABELS, DetailReader, label_of
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
 from capacita.certificates import services as certificates
 from capacita.completions.services import mark_completion
+from capacita.reports.audit_log.details import LABELS, DetailReader, label_of
+from tests.factories import ProgrammeFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2] / "capacita"
 
@@ -161,16 +162,17 @@ def test_the_exports_carry_the_readable_details_and_the_recorded_ones(
 
 
 def test_the_reader_reads_the_people_once_for_any_number_of_events(
-    programme, users, participant, django_assert_max_num_queries
+    db, django_assert_max_num_queries
 ):
+    participant, *others = UserFactory.create_batch(3)
     events = [
         AuditEvent(
             action=AuditEvent.Action.GROUP_PLACED,
             details={"user": user.email, "group": "Group 1"},
         )
-        for user in (participant, users["facilitator"], users["manager"])
+        for user in (participant, *others)
     ] * 50
-    reader = DetailReader(events, programme=programme)
+    reader = DetailReader(events, programme=ProgrammeFactory())
     with django_assert_max_num_queries(1):
         texts = [reader.text(event) for event in events]
     assert texts[0] == f"Person: {participant.get_full_name()}; Group: Group 1"
@@ -198,5 +200,6 @@ def test_the_reader_reads_the_people_once_for_any_number_of_events(
         ),
     ],
 )
-def test_values_are_made_readable(programme, key, value, action, expected):
+def test_values_are_made_readable(db, key, value, action, expected):
+    programme = ProgrammeFactory()
     assert DetailReader([], programme=programme).value(key, value, action) == expected

@@ -155,6 +155,7 @@ def test_a_sqlite_database_of_something_else_is_refused(data, tmp_path):
     assert live_counts() == data
 
 
+@pytest.mark.concurrency
 @on_sqlite
 def test_sqlite_backup_is_online_while_another_connection_writes(data, tmp_path):
     if connection.is_in_memory_db():

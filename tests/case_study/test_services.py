@@ -1,8 +1,11 @@
-"""A group's assessment: factors in, factors out, its conclusions, its matrix and report."""
+"""A group's assessment: factors in, factors out, its conclusions, its matrix and report.
+
+The groups are built here, in a session of their own studying the demo's case (from its
+file, with the factor catalogue): no demo programme."""
 
 import pytest
 
-from capacita.case_study.models import AssessedFactor, Assessment, SessionCase
+from capacita.case_study.models import AssessedFactor, Assessment, Perspective, SessionCase
 from capacita.case_study.services import (
     AssessmentError,
     add_factor,
@@ -12,9 +15,33 @@ from capacita.case_study.services import (
     remove_factor,
     save_conclusions,
 )
-from capacita.groupwork.models import WorkGroup
+from capacita.groupwork.models import SessionWork, WorkGroup
+from tests.factories import GroupMemberFactory, SessionCaseFactory, WorkGroupFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def groups(case):
+    """Group 1 (protection) and group 2 (inclusion) of a session grouped by theme that studies
+    the case, a participant in each."""
+    studied = SessionCaseFactory(case=case, session_work__grouping=SessionWork.Grouping.THEME)
+    protection, inclusion = (
+        WorkGroupFactory(
+            session_work=studied.session_work,
+            position=position,
+            perspective=perspective,
+            name_es=f"Grupo {position}",
+            name_en=name,
+        )
+        for position, perspective, name in (
+            (1, Perspective.PROTECTION, "Group 1: protection"),
+            (2, Perspective.INCLUSION, "Group 2: inclusion"),
+        )
+    )
+    GroupMemberFactory(group=protection)
+    GroupMemberFactory(group=inclusion)
+    return protection, inclusion
 
 
 @pytest.fixture
@@ -32,7 +59,7 @@ def test_no_assessment_without_a_case(groups):
     SessionCase.objects.filter(session_work=groups[0].session_work).delete()
     with pytest.raises(AssessmentError, match="no case"):
         assessment_for(groups[0])
-    assert not Assessment.objects.exists()
+    assert not Assessment.objects.filter(group__in=groups).exists()
 
 
 def test_a_factor_from_the_catalogue_is_added_and_removed(assessment):
@@ -56,7 +83,7 @@ def test_a_factor_of_another_level_is_refused(assessment):
     assert refused.value.message.startswith(
         "“Debts” is a factor of the household and family level, not of the individual level"
     )
-    assert not AssessedFactor.objects.exists()
+    assert not assessment.factors.exists()
 
 
 @pytest.mark.parametrize(
@@ -73,7 +100,7 @@ def test_a_factor_of_another_level_is_refused(assessment):
 def test_bad_input_is_refused_with_a_message(assessment, level, kind, code, custom, expected):
     with pytest.raises(AssessmentError, match=expected):
         add_factor(assessment, level, kind, factor_code=code, custom_name=custom)
-    assert not AssessedFactor.objects.exists()
+    assert not assessment.factors.exists()
 
 
 def test_a_groups_own_factor_is_kept_with_its_name(assessment):

@@ -20,12 +20,11 @@ from capacita.agenda.models import VirtualSession
 from capacita.certificates import codes, pdf
 from capacita.certificates.models import Certificate, CertificateDesign, Signatory
 from capacita.certificates.pdf import (
-    LocalURLFetcher,
-    URLRefused,
     certificate_hours,
     render_certificate,
     render_certificates,
 )
+from capacita.shared.pdf import FONTS_DIR, LocalURLFetcher, URLRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -261,14 +260,14 @@ def test_the_fetcher_refuses_the_network_and_other_files(url):
 
 
 def test_the_fetcher_refuses_to_climb_out_of_the_fonts_folder():
-    url = (pdf.FONTS_DIR / ".." / "models.py").as_uri()
+    url = (FONTS_DIR / ".." / "models.py").as_uri()
     with pytest.raises(URLRefused):
         LocalURLFetcher().fetch(url)
 
 
 def test_the_fetcher_serves_the_fonts_and_data_and_no_private_upload(settings):
     fetcher = LocalURLFetcher()
-    font = pdf.FONTS_DIR / "LiberationSerif-Regular.ttf"
+    font = FONTS_DIR / "LiberationSerif-Regular.ttf"
     private = settings.PRIVATE_MEDIA_ROOT / "certificates" / "someone-else.pdf"
     private.parent.mkdir(parents=True)
     private.write_bytes(b"%PDF-")

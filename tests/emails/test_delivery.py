@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from capacita.emails.models import OutgoingEmail
 from capacita.emails.services import queue_email
 from capacita.emails.tasks import deliver_email, describe_error, retry_delay
+from tests.factories import MembershipFactory
 
 from .smtp import free_port
 
@@ -246,8 +247,9 @@ def test_without_deferred_tasks_a_failure_is_final(settings, django_capture_on_c
 
 
 @pytest.mark.django_db
-def test_queue_email_records_its_context(users, programme):
-    participant = users["participant"]
+def test_queue_email_records_its_context():
+    membership = MembershipFactory(participant=True)
+    programme, participant = membership.programme, membership.user
     queued = queue_email(
         to=participant.email,
         subject="Recordatorio:\n sesión 2",

@@ -29,7 +29,7 @@ def stranded(to: str) -> OutgoingEmail:
     return email
 
 
-def test_a_stranded_email_is_sent_after_requeueing(smtp_server, run_worker, demo):
+def test_a_stranded_email_is_sent_after_requeueing(smtp_server, run_worker):
     email = stranded("ana.pena@example.org")
     run_worker()  # no task is left for it: the worker alone never sends it
     assert smtp_server.to("ana.pena@example.org") == []
@@ -44,7 +44,7 @@ def test_a_stranded_email_is_sent_after_requeueing(smtp_server, run_worker, demo
     assert "enqueued again" in out.getvalue()
 
 
-def test_requeueing_a_sent_email_sends_nothing(smtp_server, run_worker, demo):
+def test_requeueing_a_sent_email_sends_nothing(smtp_server, run_worker):
     email = queue_email(
         to="bruno@example.org",
         subject="Invitación",

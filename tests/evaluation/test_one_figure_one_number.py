@@ -46,6 +46,7 @@ def test_decimals_are_rounded_half_up_too():
     assert rounding.percent(None) is None and rounding.half_up(None, 1) is None
 
 
+@pytest.mark.pdf
 def test_the_mean_after_is_the_same_number_in_the_page_the_chart_the_workbook_json_and_pdf(
     client_as, programme
 ):

@@ -21,11 +21,6 @@ def test_others_are_refused(client_as, pre, role):
     assert client_as(role).post(url(pre.programme), {"K01": "c"}).status_code == 403
 
 
-def test_anonymous_goes_to_login(client_as, pre):
-    response = client_as("anonymous").get(url(pre.programme))
-    assert response.status_code == 302 and "login" in response["Location"]
-
-
 def test_unknown_kind_is_404(client_as, pre):
     response = client_as("participant").get(f"{url(pre.programme)}".replace("/pre/", "/mid/"))
     assert response.status_code == 404

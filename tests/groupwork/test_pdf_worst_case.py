@@ -15,7 +15,7 @@ from capacita.shared import text_limits as limits
 from tests import worst_case
 from tests.worst_case import end, start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 PROGRAMME = "/en/programmes/crm-2021"
 

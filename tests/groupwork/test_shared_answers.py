@@ -6,23 +6,26 @@ import pytest
 from django.db import connection
 
 from capacita.groupwork import services
-from capacita.groupwork.models import AnswerVersion, GroupMember, SessionWork
+from capacita.groupwork.models import AnswerVersion
+from tests.factories import GroupMemberFactory, GroupQuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def question(programme):
-    session_work = SessionWork.objects.get(session__programme=programme, session__number=2)
-    group = GroupMember.objects.get(
-        session_work=session_work, user__email="participant.mx@example.org"
-    ).group
-    return group.questions.first()
+def member(db):
+    """A participant placed in a group of a session that works in groups."""
+    return GroupMemberFactory()
 
 
-def test_every_saved_version_is_kept(question, users):
-    first = services.save_answer(question, users["participant"], "Capacidades: A", 0)
-    second = services.save_answer(question, users["participant"], "Capacidades: A, B", 1)
+@pytest.fixture
+def question(member):
+    return GroupQuestionFactory(group=member.group)
+
+
+def test_every_saved_version_is_kept(question, member):
+    first = services.save_answer(question, member.user, "Capacidades: A", 0)
+    second = services.save_answer(question, member.user, "Capacidades: A, B", 1)
     assert (first.number, second.number) == (1, 2)
     assert list(question.versions.values_list("text", flat=True)) == [
         "Capacidades: A",
@@ -30,29 +33,27 @@ def test_every_saved_version_is_kept(question, users):
     ]
 
 
-def test_saving_on_an_old_version_is_a_conflict_and_saves_nothing(question, users):
-    services.save_answer(question, users["participant"], "Texto de Ana", 0)
+def test_saving_on_an_old_version_is_a_conflict_and_saves_nothing(question, member):
+    services.save_answer(question, member.user, "Texto de Ana", 0)
     with pytest.raises(services.Conflict) as raised:
-        services.save_answer(question, users["participant"], "Texto de Luis", 0)
+        services.save_answer(question, member.user, "Texto de Luis", 0)
     assert raised.value.current.text == "Texto de Ana"
     assert raised.value.text == "Texto de Luis"
     assert question.versions.count() == 1
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
-def test_two_members_saving_at_once_never_lose_words(programme, users):
-    from capacita.groupwork.models import GroupQuestion
-
-    question = GroupQuestion.objects.filter(
-        group__session_work__session__programme=programme, group__session_work__session__number=2
-    ).first()
+def test_two_members_saving_at_once_never_lose_words():
+    member = GroupMemberFactory()
+    question = GroupQuestionFactory(group=member.group)
     barrier = threading.Barrier(2)
     outcomes = {}
 
     def write(name):
         try:
             barrier.wait()
-            outcomes[name] = services.save_answer(question, users["participant"], name, 0).text
+            outcomes[name] = services.save_answer(question, member.user, name, 0).text
         except services.Conflict as conflict:
             outcomes[name] = conflict
         finally:

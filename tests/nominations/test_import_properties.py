@@ -21,6 +21,8 @@ from capacita.nominations.verdicts import RowVerdict
 
 from .lists import COUNSELLOR_ES, HEADER_EN, HEADER_ES, country, csv_bytes, person, xlsx
 
+pytestmark = pytest.mark.fuzz
+
 FUZZ = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

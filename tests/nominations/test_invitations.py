@@ -22,13 +22,26 @@ from capacita.nominations.models import Nomination
 from capacita.nominations.services import accept_nominations
 from tests.emails.sent import sent_text
 from tests.emails.smtp import CollectingHandler, start_server
+from tests.factories import MembershipFactory, NominationFactory, ProgrammeFactory
 
 User = get_user_model()
 PASSWORD = "Migracion-laboral-2021!"
 
 # The worker reads committed rows: these tests commit, and the database is emptied after
-# each of them (the `demo` fixture loads the programme again when it is gone).
+# each of them. They build the little they need, so no demo is loaded to be emptied.
 worker_test = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def programme(db):
+    """A programme of the tests' own: an invitation needs a programme, a nominee and the
+    manager who accepts them."""
+    return ProgrammeFactory(title_es="Programa de las invitaciones", title_en="Invitations")
+
+
+@pytest.fixture
+def manager(programme):
+    return MembershipFactory(programme=programme, manager=True, user__is_staff=True).user
 
 
 @pytest.fixture
@@ -84,15 +97,8 @@ def title_in(programme, language: str) -> str:
 
 
 def nominee_speaking(programme, language: str) -> Nomination:
-    """A Guatemalan nominee, not yet decided, who prefers `language`."""
-    nominee = (
-        Nomination.objects.filter(programme=programme, country__code="GT", status="submitted")
-        .order_by("id")
-        .first()
-    )
-    Nomination.objects.filter(pk=nominee.pk).update(language=language)
-    nominee.refresh_from_db()
-    return nominee
+    """A nominee, not yet decided, who prefers `language`."""
+    return NominationFactory(programme=programme, language=language)
 
 
 def link_in(body: str) -> str:
@@ -123,10 +129,10 @@ def choose_password(client, link: str, password: str = PASSWORD):
 @worker_test
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_an_accepted_nominee_receives_the_invitation_in_their_language(
-    smtp_server, run_worker, programme, users, language
+    smtp_server, run_worker, programme, manager, language
 ):
     nominee = nominee_speaking(programme, language)
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     assert smtp_server.to(nominee.email) == []  # queued, not sent by the request
 
     run_worker()
@@ -148,14 +154,10 @@ def test_an_accepted_nominee_receives_the_invitation_in_their_language(
 
 
 @worker_test
-def test_the_spanish_and_english_subjects_differ(smtp_server, run_worker, programme, users):
+def test_the_spanish_and_english_subjects_differ(smtp_server, run_worker, programme, manager):
     spanish = nominee_speaking(programme, "es")
-    english = Nomination.objects.filter(
-        programme=programme, country__code="DO", status="submitted"
-    ).first()
-    Nomination.objects.filter(pk=english.pk).update(language="en")
-    english.refresh_from_db()
-    accept_nominations([spanish, english], actor=users["manager"])
+    english = nominee_speaking(programme, "en")
+    accept_nominations([spanish, english], actor=manager)
 
     run_worker()
 
@@ -168,9 +170,9 @@ def test_the_spanish_and_english_subjects_differ(smtp_server, run_worker, progra
 
 
 @worker_test
-def test_the_link_in_the_email_works_once(smtp_server, run_worker, programme, users, client):
+def test_the_link_in_the_email_works_once(smtp_server, run_worker, programme, manager, client):
     nominee = nominee_speaking(programme, "es")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     run_worker()
     [arrived] = smtp_server.to(nominee.email)
     link = link_in(plain_body(arrived))
@@ -206,9 +208,9 @@ def invitation_link(nominee) -> str:
     return link_in(sent_text(invitation))
 
 
-def test_the_link_shows_the_form_until_the_password_is_set(programme, users, client):
+def test_the_link_shows_the_form_until_the_password_is_set(programme, manager, client):
     nominee = nominee_speaking(programme, "en")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     link = invitation_link(nominee)
     # Opening it twice without choosing a password does not use it up.
     assert 'name="new_password1"' in client.get(link, follow=True).content.decode()
@@ -221,9 +223,9 @@ def test_the_link_shows_the_form_until_the_password_is_set(programme, users, cli
     assert 'type="password"' not in response.content.decode()
 
 
-def test_a_second_password_cannot_be_set_through_the_used_link(programme, users, client):
+def test_a_second_password_cannot_be_set_through_the_used_link(programme, manager, client):
     nominee = nominee_speaking(programme, "en")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     link = invitation_link(nominee)
     choose_password(client, link)
     form_url = link.rsplit("/", 2)[0] + "/set-password/"
@@ -245,9 +247,9 @@ def later(monkeypatch, seconds: int) -> None:
     )
 
 
-def test_a_link_past_its_validity_is_refused(programme, users, client, monkeypatch, settings):
+def test_a_link_past_its_validity_is_refused(programme, manager, client, monkeypatch, settings):
     nominee = nominee_speaking(programme, "es")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     link = invitation_link(nominee)
 
     later(monkeypatch, settings.PASSWORD_RESET_TIMEOUT + 60)
@@ -262,9 +264,9 @@ def test_a_link_past_its_validity_is_refused(programme, users, client, monkeypat
     assert not User.objects.get(email=nominee.email).has_usable_password()
 
 
-def test_a_link_works_until_it_expires(programme, users, client, monkeypatch, settings):
+def test_a_link_works_until_it_expires(programme, manager, client, monkeypatch, settings):
     nominee = nominee_speaking(programme, "es")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     link = invitation_link(nominee)
     later(monkeypatch, settings.PASSWORD_RESET_TIMEOUT - 60)
     assert choose_password(client, link).status_code == 302
@@ -272,20 +274,20 @@ def test_a_link_works_until_it_expires(programme, users, client, monkeypatch, se
 
 
 def test_a_short_validity_set_in_the_settings_is_honoured(
-    programme, users, client, monkeypatch, settings
+    programme, manager, client, monkeypatch, settings
 ):
     settings.PASSWORD_RESET_TIMEOUT = 3600
     nominee = nominee_speaking(programme, "en")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     link = invitation_link(nominee)
     later(monkeypatch, 3601)
     response = client.get(link, follow=True)
     assert "This link no longer works" in response.content.decode()
 
 
-def test_the_invitation_says_how_long_the_link_works(programme, users):
+def test_the_invitation_says_how_long_the_link_works(programme, manager):
     nominee = nominee_speaking(programme, "en")
-    accept_nominations([nominee], actor=users["manager"])
+    accept_nominations([nominee], actor=manager)
     [invitation] = OutgoingEmail.objects.filter(to=nominee.email)
     days = django_settings.PASSWORD_RESET_TIMEOUT // 86400
     assert f" {days} days" in invitation.body_text

@@ -27,6 +27,7 @@ from capacita.nominations.spreadsheets import (
     nomination_template,
     read_nomination_sheet,
 )
+from capacita.shared.spreadsheets import cell_text
 
 HEADER_ES = ["Nombre", "Apellidos", "Cargo/Puesto", "Institución", "Correo electrónico"]
 ANA = ["Ana", "Pérez", "Consejera de empleo", "Ministerio de Trabajo", "ana@example.org"]
@@ -142,7 +143,7 @@ def test_it_turns_number_cells_into_the_digits_shown():
      "2021-10-28"), (False, "FALSE"), (None, "")],
 )  # fmt: skip
 def test_it_writes_cell_values_as_the_text_a_person_sees(value, text):
-    assert spreadsheets.cell_text(value) == text
+    assert cell_text(value) == text
 
 
 def test_it_skips_empty_rows_and_keeps_the_sheet_row_numbers():
@@ -529,12 +530,14 @@ def outcome(content: bytes):
         return error
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.binary(max_size=4096))
 def test_any_bytes_give_a_sheet_or_a_sheet_error(content):
     outcome(content)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.sampled_from([b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\xff\xfe", b"\xef\xbb\xbf"]),
        st.binary(max_size=2048))  # fmt: skip
@@ -542,6 +545,7 @@ def test_bytes_with_a_known_signature_give_a_sheet_or_a_sheet_error(signature, c
     outcome(signature + content)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(
     st.lists(st.lists(st.text(max_size=30), max_size=10), max_size=12),
@@ -554,6 +558,7 @@ def test_any_text_gives_a_sheet_or_a_sheet_error(rows, separator, newline, encod
     outcome(text.encode(encoding, errors="replace"))
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=8))
 def test_any_text_under_a_valid_header_gives_a_sheet_or_a_sheet_error(cells):
@@ -563,6 +568,7 @@ def test_any_text_under_a_valid_header_gives_a_sheet_or_a_sheet_error(cells):
 VALID_XLSX = xlsx(HEADER_ES, ANA, JOSE)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.lists(st.tuples(st.integers(0, len(VALID_XLSX) - 1), st.integers(0, 255)),
                 min_size=1, max_size=8))  # fmt: skip
@@ -584,6 +590,7 @@ def as_read(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.lists(st.tuples(NAMES, NAMES), min_size=1, max_size=5), st.sampled_from([",", ";"]))
 def test_names_written_to_csv_come_back_equal(names, separator):

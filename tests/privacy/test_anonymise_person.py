@@ -1,18 +1,22 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
 from capacita.attendance.models import AttendanceRecord
 from capacita.audit.models import AuditEvent
+from capacita.audit.services import audit_record
 from capacita.certificates.models import Certificate
 from capacita.completions.models import CourseCompletion
 from capacita.evaluation.models import Answer, Response
 from capacita.evaluation.report import evaluation_report
 from capacita.groupwork.models import AnswerVersion
+from capacita.privacy.anonymisation import anonymise_person
+from capacita.privacy.common import PrivacyError
 from capacita.privacy.models import RemovalRequest
-from capacita.privacy.services import PrivacyError, anonymise_person, request_removal
+from capacita.privacy.removal import request_removal
 from capacita.programmes.models import Membership
 
 STATISTICS = (
@@ -142,3 +146,18 @@ def test_a_manager_anonymises_from_the_page(client_as, programme, someone):
     assert response.status_code == 302
     someone.user.refresh_from_db()
     assert not someone.user.is_active
+
+
+def test_whom_an_event_concerns_keeps_their_name_when_a_namesake_is_anonymised(
+    programme, manager, someone
+):
+    namesake = get_user_model().objects.create_user(
+        "namesake@example.org", "x", first_name=someone.first_name, last_name="Otra"
+    )
+    audit_record(actor=namesake, action="role.granted", subject=someone.user, programme=programme)
+
+    anonymise_person(namesake, manager, "Asked for it")
+
+    event = AuditEvent.objects.get(actor=namesake, action="role.granted")
+    assert event.person_name == f"{someone.first_name} {someone.last_name}"
+    assert event.person_email == someone.email

@@ -9,7 +9,9 @@ from django.urls import reverse
 from capacita.audit.models import AuditEvent
 from capacita.evaluation.report import evaluation_report
 from capacita.nominations.models import Nomination
-from capacita.privacy.services import PrivacyError, anonymise_programme
+from capacita.nominations.services import reject_nominations
+from capacita.privacy.anonymisation import anonymise_programme
+from capacita.privacy.common import PrivacyError
 from capacita.programmes.models import Membership, Programme, Role
 
 from .test_anonymise_person import STATISTICS, scores
@@ -92,3 +94,27 @@ def test_anonymising_twice_changes_nothing_more(programme, manager, someone):
     again = anonymise_programme(programme, manager, "Retention passed")
     assert (again.everywhere, again.in_programme) == (0, 0)
     assert get_user_model().objects.filter(pk=someone.user.pk, is_active=False).exists()
+
+
+def test_the_audit_keeps_no_name_of_a_nominee_who_never_had_an_account(programme, manager):
+    nominee = Nomination.objects.create(
+        programme=programme,
+        country=programme.member_countries.first().country,
+        first_name="Griselda",
+        last_name="Nunca-Cuenta",
+        email="griselda.nunca@example.org",
+        position="Orientadora",
+        institution="Servicio ficticio",
+    )
+    reject_nominations([nominee], actor=manager, reason="Outside the profile")
+    recorded = AuditEvent.objects.get(subject_id=str(nominee.pk), action="nomination.rejected")
+    assert (recorded.person_name, recorded.person_email) == (
+        "Griselda Nunca-Cuenta",
+        "griselda.nunca@example.org",
+    )
+
+    anonymise_programme(programme, manager, "Retention passed")
+
+    recorded.refresh_from_db()
+    assert (recorded.person_name, recorded.person_email) == ("", "")
+    assert "nunca" not in dump()

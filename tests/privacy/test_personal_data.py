@@ -8,8 +8,9 @@ from capacita.attendance.models import AttendanceRecord
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
 from capacita.emails.services import queue_email
+from capacita.privacy.export import personal_data
 from capacita.privacy.models import RemovalRequest
-from capacita.privacy.services import personal_data, request_removal
+from capacita.privacy.removal import request_removal
 
 from .conftest import make_someone
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from capacita.emails.models import OutgoingEmail
-from capacita.privacy.services import request_removal
+from capacita.privacy.removal import request_removal
 from capacita.programmes.models import Membership, Role
 
 pytestmark = pytest.mark.django_db

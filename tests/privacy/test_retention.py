@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from capacita.emails.models import OutgoingEmail
 from capacita.privacy.models import Retention
-from capacita.privacy.services import due_for_anonymisation, set_retention
+from capacita.privacy.retention import due_for_anonymisation, set_retention
 from capacita.programmes.models import Membership, Role
 
 

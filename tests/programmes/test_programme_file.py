@@ -14,6 +14,12 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from capacita.agenda.models import AgendaItem, AgendaParticipant, VirtualSession
+from capacita.agenda.programme_file import (
+    ProgrammeFileError,
+    check_programme,
+    load_programme,
+    read_programme_file,
+)
 from capacita.development.demo import DEMO_PROGRAMME_FILE, demo_programme_data
 from capacita.programmes.models import (
     Country,
@@ -25,12 +31,6 @@ from capacita.programmes.models import (
     Programme,
     SpecificObjective,
     StructureRow,
-)
-from capacita.programmes.programme_file import (
-    ProgrammeFileError,
-    check_programme,
-    load_programme,
-    read_programme_file,
 )
 
 MEXICO_CITY = zoneinfo.ZoneInfo("America/Mexico_City")

@@ -82,13 +82,6 @@ def test_the_list_page_in_english_shows_the_english_title(client, programme):
     assert 'href="/en/programmes/crm-2021/"' in content
 
 
-def test_the_list_page_hides_an_unpublished_programme_from_anonymous_visitors(client, programme):
-    programme.is_published = False
-    programme.save()
-    content = page(client, "/en/programmes/")
-    assert TITLE_EN not in content
-
-
 # --- the detail page: languages -----------------------------------------------------------
 
 
@@ -299,12 +292,6 @@ def test_the_spanish_404_page_explains_in_spanish(client, db):
     content = html.unescape(page(client, "/es/programmes/no-such-programme/", status=404))
     assert "La página solicitada no existe" in content
     assert "The page you asked for does not exist" not in content
-
-
-def test_an_unpublished_programme_is_404_for_anonymous_visitors(client, programme):
-    programme.is_published = False
-    programme.save()
-    page(client, DETAIL.format(lang="en"), status=404)
 
 
 # --- queries and links --------------------------------------------------------------------

@@ -237,14 +237,6 @@ def test_people_not_registered_for_the_sessions_get_403(client_as, programme, ro
     assert b"meet.example.org" not in response.content
 
 
-def test_an_anonymous_visitor_is_sent_to_log_in(client_as, programme):
-    response = client_as("anonymous").get(MINE)
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/en/accounts/login/")
-    assert "next=/en/programmes/crm-2021/me/" in response["Location"]
-
-
 def test_turning_reminders_off_and_on_saves_the_choice(client_as, users, programme):
     participant = users["participant"]
     client = client_as("participant")

@@ -94,15 +94,6 @@ def test_a_recording_link_is_403_for_people_not_registered(client_as, role):
 
 
 @pytest.mark.usefixtures("recording_link")
-def test_a_recording_link_sends_anonymous_visitors_to_log_in(client_as):
-    response = client_as("anonymous").get(recording_path())
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/en/accounts/login/?next=")
-    assert RECORDING_URL not in response["Location"]
-
-
-@pytest.mark.usefixtures("recording_link")
 def test_a_session_without_a_recording_has_none(client_as):
     client = client_as("participant")
 
@@ -269,18 +260,6 @@ def test_slides_open_through_a_signed_link_for_registered_people(client_as, slid
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert "no-store" in response["Cache-Control"]
-
-
-@pytest.mark.parametrize("role", NOT_REGISTERED)
-def test_slides_are_403_for_people_not_registered(client_as, slides, role):
-    assert client_as(role).get(slides_path(slides)).status_code == 403
-
-
-def test_slides_send_anonymous_visitors_to_log_in(client_as, slides):
-    response = client_as("anonymous").get(slides_path(slides))
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/en/accounts/login/?next=")
 
 
 def test_a_slides_link_is_refused_to_another_user_and_once_expired(client_as, slides):

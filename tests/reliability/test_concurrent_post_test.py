@@ -23,7 +23,7 @@ from capacita.programmes.models import Country, Membership, Role
 from tests.evaluation.conftest import full_answers
 from tests.servers import gunicorn, logged_in_browser, server_environment, server_errors
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = [pytest.mark.usefixtures("transactional_db"), pytest.mark.concurrency]
 
 PEOPLE = 50
 TWICE = 10  # the first ten send their submission twice, at the same moment

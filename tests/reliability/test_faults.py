@@ -45,6 +45,8 @@ from tests.servers import (
     server_errors,
 )
 
+pytestmark = pytest.mark.fault
+
 ROWS = 40
 
 

@@ -30,7 +30,7 @@ from tests.evaluation.conftest import full_answers
 from tests.nominations.lists import HEADER_ES, csv_bytes, person, set_quota
 from tests.servers import Browser, gunicorn, logged_in_browser, server_environment, server_errors
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = [pytest.mark.usefixtures("transactional_db"), pytest.mark.soak]
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 PROGRAMME = "/en/programmes/crm-2021/"

@@ -106,6 +106,7 @@ def test_every_table_of_the_reports_has_a_caption_and_column_headers(document):
             assert all(scope == "row" for _tag, scope, _text in headers), row
 
 
+@pytest.mark.pdf
 def test_the_pdfs_print_both_tables_with_their_captions(client_as):
     client = client_as("manager")
     for path in ("/reports/MX.pdf", "/balance.pdf"):

@@ -33,6 +33,7 @@ def mexico_counts(programme) -> tuple[int, int]:
     return len(members), len(nominated)
 
 
+@pytest.mark.pdf
 def test_the_country_report_explains_the_participants_not_nominated(client_as, programme):
     total, nominated = mexico_counts(programme)
     accepted = Nomination.objects.filter(
@@ -53,6 +54,7 @@ def test_the_country_report_explains_the_participants_not_nominated(client_as, p
     assert "6 accepted." in pdf and sentence in pdf
 
 
+@pytest.mark.pdf
 def test_the_balance_explains_them_for_the_whole_programme(client_as, programme):
     with translation.override("en"):
         origins = documents.participant_origins(programme)

@@ -14,7 +14,7 @@ from tests.progress.conftest import attend
 
 from .pdfs import downloaded, hex_colour, page_images, pixels_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
 def page_colour(selector: str, prop: str) -> tuple[int, int, int]:

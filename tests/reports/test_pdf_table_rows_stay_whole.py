@@ -11,7 +11,7 @@ from capacita.programmes.models import Country, Membership, Role
 
 from .pdfs import downloaded, page_texts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 ROWS = 40
 FILLER = " ".join(["Longname"] * 14)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from .pdfs import downloaded, flat, page_texts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 DOCUMENTS = ["/reports/MX.pdf", "/balance.pdf"]
 

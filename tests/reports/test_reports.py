@@ -95,6 +95,7 @@ def test_the_country_pdf_and_workbook_carry_the_same_figures(client_as, programm
     assert scenario.email in emails
 
 
+@pytest.mark.pdf
 def test_the_balance_page_pdf_and_workbook(client_as, programme, scenario):
     client = client_as("manager")
     client.post(

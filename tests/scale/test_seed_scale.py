@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from capacita.attendance.models import AttendanceRecord
 from capacita.certificates.models import Certificate
+from capacita.certificates.rule import participants, progress_of
 from capacita.completions.models import CourseCompletion
 from capacita.development.scale import (
     DOMAIN,
@@ -22,7 +23,6 @@ from capacita.evaluation.models import Answer, Response
 from capacita.groupwork.models import GroupMember
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Programme, Role
-from capacita.progress.selectors import participants, progress_of
 
 
 @pytest.fixture

@@ -29,14 +29,14 @@ from capacita.completions.services import mark_completion
 from capacita.evaluation.models import Answer, Question, Questionnaire, Response
 from capacita.groupwork.models import GroupMember, SessionWork
 from capacita.nominations.models import Nomination
-from capacita.nominations.spreadsheets import clean
 from capacita.privacy.models import RemovalRequest, Retention
-from capacita.privacy.services import ANONYMOUS_FIRST_NAME
 from capacita.programmes.models import Country, Membership
 from capacita.reports.models import BalanceNarrative
+from capacita.shared.personal_data import ANONYMOUS_FIRST_NAME
+from capacita.shared.spreadsheets import clean
 from tests.certificates.issued import issued_certificate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 PROGRAMME = "/en/programmes/crm-2021"
 

@@ -43,10 +43,19 @@ from capacita.reports.models import BalanceNarrative
 from capacita.shared import text_limits as limits
 from capacita.shared.text_limits import TextLimit
 from tests.certificates.issued import issued_certificate
+from tests.factories import GroupMemberFactory, GroupQuestionFactory, SessionCaseFactory
 
 pytestmark = pytest.mark.django_db
 
 PROGRAMME = "/en/programmes/crm-2021"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages below are read in English, whatever an earlier test of the same process
+    left active (a request leaves its language on); a test of Spanish overrides it itself."""
+    with translation.override("en"):
+        yield
 
 
 def over(limit: int) -> str:
@@ -470,25 +479,27 @@ def test_every_typed_text_field_has_a_limit():
 # --- Versions kept, factors in an assessment ----------------------------------------------
 
 
-def test_only_the_latest_versions_of_an_answer_are_kept(users):
-    question = group_of(users["participant"], 2).questions.first()
+def test_only_the_latest_versions_of_an_answer_are_kept(db):
+    member = GroupMemberFactory()
+    question = GroupQuestionFactory(group=member.group)
     kept = limits.GROUP_ANSWER_VERSIONS
     for number in range(kept + 5):
-        groupwork.save_answer(question, users["participant"], f"versión {number + 1}", number)
+        groupwork.save_answer(question, member.user, f"versión {number + 1}", number)
     numbers = list(question.versions.order_by("number").values_list("number", flat=True))
     assert numbers == list(range(6, kept + 6))
     # A member who started from a version removed since is still told, not overwritten.
     with pytest.raises(groupwork.Conflict) as conflict:
-        groupwork.save_answer(question, users["participant"], "texto viejo", 3)
+        groupwork.save_answer(question, member.user, "texto viejo", 3)
     assert conflict.value.current.number == kept + 5
     # And one who started from the latest saves the next.
-    saved = groupwork.save_answer(question, users["participant"], "texto nuevo", kept + 5)
+    saved = groupwork.save_answer(question, member.user, "texto nuevo", kept + 5)
     assert saved.number == kept + 6
     assert question.versions.count() == kept
 
 
-def test_an_assessment_holds_a_bounded_number_of_factors(users):
-    assessment = assessment_for(group_of(users["participant"], 3))
+def test_an_assessment_holds_a_bounded_number_of_factors(db):
+    studied = SessionCaseFactory()
+    assessment = assessment_for(GroupMemberFactory(group__session_work=studied.session_work).group)
     for number in range(limits.FACTORS_PER_ASSESSMENT - assessment.factors.count()):
         add_factor(assessment, "community", "risk", custom_name=f"Factor {number}")
     with pytest.raises(AssessmentError, match="already has 40 factors"):

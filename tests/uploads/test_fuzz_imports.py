@@ -26,6 +26,8 @@ from capacita.nominations.spreadsheets import SheetError, read_nomination_sheet
 
 from .files import xlsx
 
+pytestmark = pytest.mark.fuzz
+
 FUZZ = settings(
     max_examples=40,
     deadline=None,

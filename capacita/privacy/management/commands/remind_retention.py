@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from capacita.privacy.services import remind_retention
+from capacita.privacy.retention import remind_retention
 
 
 class Command(BaseCommand):
