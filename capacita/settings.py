@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "capacita.reports",
     "capacita.privacy",
     "capacita.backups",
+    "capacita.console",
     "capacita.development",
     "axes",
 ]
@@ -130,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "programmes:list"
+LOGIN_REDIRECT_URL = "my_home"
 LOGOUT_REDIRECT_URL = "programmes:list"
 
 # django-axes first: it refuses a locked-out login before the password is even checked.

@@ -17,6 +17,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("home/", views.my_home, name="my_home"),
     path("programmes/", include("capacita.agenda.programme_urls")),
     path("programmes/<slug:slug>/", include("capacita.nominations.urls")),
     path("programmes/<slug:slug>/", include("capacita.attendance.urls")),
@@ -30,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.reports.urls")),
     path("programmes/<slug:slug>/", include("capacita.reports.audit_log.urls")),
     path("programmes/<slug:slug>/", include("capacita.privacy.urls")),
+    path("programmes/<slug:slug>/", include("capacita.console.urls")),
     path("files/", include("capacita.agenda.file_urls")),
     path("verify/", include("capacita.certificates.verification_urls")),
     path("accounts/", include("capacita.accounts.urls")),

@@ -212,6 +212,9 @@ MATRIX: dict[str, Row] = {
     "healthz": Row(lambda p: ["/healthz"], EVERYONE),
     "readyz": Row(lambda p: ["/readyz"], EVERYONE),
     "home": Row(lambda p: ["/es/", "/en/"], answers(302)),
+    # One's own home: sent to one's role's page in one's one programme (the chooser of
+    # several: tests/homes/); someone without a role is told so.
+    "my_home": Row(lambda p: ["/es/home/"], answers(302, outsider=200)),
     "programmes:list": Row(lambda p: ["/es/programmes/", "/en/programmes/"], EVERYONE),
     "programmes:detail": Row(
         lambda p: [f"/es/programmes/{p.slug}/", f"/en/programmes/{p.slug}/?tz=Asia/Tokyo"],
@@ -253,10 +256,21 @@ MATRIX: dict[str, Row] = {
         answers(403, anonymous=302, manager=302, superuser=302, focal_point=302),
         method="post",
     ),
-    "nominations:decide": Row(
+    # Decisions on every country's nominations: the managers. A decision posted without one
+    # chosen comes back with its problem (400); a country's list posts with its address and
+    # is sent back to it (302).
+    "nominations:decide": Row(lambda p: [f"{NOMINATIONS}/decide/"], MANAGERS_ONLY),
+    "nominations:decid?": Row(
+        lambda p: [f"{NOMINATIONS}/decide/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+        data={"action": "accept"},
+    ),
+    "nominations:deci?e": Row(
         lambda p: [f"{NOMINATIONS}/decide/"],
         answers(403, anonymous=302, manager=302, superuser=302),
         method="post",
+        data={"action": "accept", "next": f"{NOMINATIONS}/mx/"},
     ),
     "nominations:template": Row(
         lambda p: [f"{NOMINATIONS}/template-es.xlsx", f"{NOMINATIONS}/template-en.xlsx"],
@@ -421,6 +435,25 @@ MATRIX: dict[str, Row] = {
     ),
     # A country's report: its focal point and the managers; the balance: the managers.
     "reports:country": Row(lambda p: [f"{PROGRAMME}/reports/MX/"], MEXICO),
+    # The country reports as one page: a focal point of one country goes straight to its own.
+    "reports:countries": Row(lambda p: [f"{PROGRAMME}/reports/"], {**MEXICO, "focal_point": 302}),
+    # The organisers' console: the programme's managers.
+    "console:home": Row(lambda p: [f"{PROGRAMME}/manage/"], MANAGERS_ONLY),
+    "console:test_window": Row(
+        lambda p: [f"{PROGRAMME}/manage/tests/pre/window/"],
+        MANAGERS_POST,
+        method="post",
+        data={"state": "auto"},
+    ),
+    # A new edition from this programme: its managers. An empty form comes back with its
+    # problems (400), nothing made.
+    "console:new_edition": Row(lambda p: [f"{PROGRAMME}/manage/new-edition/"], MANAGERS_ONLY),
+    "console:new_editio?": Row(
+        lambda p: [f"{PROGRAMME}/manage/new-edition/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+        data={"create": "1"},
+    ),
     "reports:countr?": Row(lambda p: [f"{PROGRAMME}/reports/GT/"], MANAGERS_ONLY),
     "reports:country_document": Row(
         lambda p: [f"{PROGRAMME}/reports/MX.pdf", f"{PROGRAMME}/reports/MX.xlsx"], MEXICO

@@ -81,11 +81,6 @@ def _programme_page(request, slug):
         for member in member_countries
         if readable is None or member.country.pk in readable
     ]
-    if context["is_manager"]:
-        # The sessions that work in groups, for their organisers' pages.
-        context["group_sessions"] = programme.sessions.filter(group_work__isnull=False).values_list(
-            "number", flat=True
-        )
     return render(request, "programmes/programme_detail.html", context)
 
 

@@ -84,13 +84,22 @@ def _items_page(request, programme, failed: tuple[int, SlidesForm] | None = None
     for item in items:
         form = failed[1] if failed and failed[0] == item.pk else None
         rows.append((item, form or SlidesForm(prefix=f"item-{item.pk}")))
+    # The groups they facilitate, read through the account's relation: the group work is an
+    # app above the agenda.
+    groups = (
+        request.user.facilitated_groups.filter(session_work__session__programme=programme)
+        .select_related("session_work__session")
+        .order_by("session_work__session__number", "pk")
+    )
     return render(
         request,
         "agenda/my_items.html",
         {
             "programme": programme,
             "rows": rows,
+            "groups": groups,
             "is_manager": permissions.is_manager(request.user, programme),
+            "is_registered": permissions.is_registered(request.user, programme),
         },
     )
 

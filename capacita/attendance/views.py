@@ -57,7 +57,12 @@ def overview(request, slug):
     return render(
         request,
         "attendance/overview.html",
-        {"programme": programme, "rows": programme_counts(programme)},
+        {
+            "programme": programme,
+            "rows": programme_counts(programme),
+            # A report imported from a session's row: its times in the programme's zone.
+            "upload_defaults": [("time_zone", programme.time_zone)],
+        },
     )
 
 

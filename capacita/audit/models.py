@@ -19,6 +19,7 @@ class AuditEvent(models.Model):
         NOMINATION_RESERVED = "nomination.reserved", _("nomination moved to the reserve list")
         NOMINATION_REINSTATED = "nomination.reinstated", _("nomination back from the reserve list")
         ROLE_GRANTED = "role.granted", _("role granted")
+        PROGRAMME_NEW_EDITION = "programme.new_edition", _("new edition made from a programme")
         INVITATION_SENT = "invitation.sent", _("invitation queued")
         ATTENDANCE_IMPORTED = "attendance.imported", _("meeting report imported")
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")
@@ -31,6 +32,7 @@ class AuditEvent(models.Model):
         )
         EVALUATION_SUBMITTED = "evaluation.submitted", _("test answers submitted")
         EVALUATION_IMPORTED = "evaluation.imported", _("test answers imported")
+        TEST_OPENED_OR_CLOSED = "evaluation.window", _("test opened or closed by hand")
         COMPLETION_IMPORTED = "completion.imported", _("completion report imported")
         COMPLETION_MARKED = "completion.marked", _("course completion marked by hand")
         COMPLETION_MARK_WITHDRAWN = (

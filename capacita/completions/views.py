@@ -16,6 +16,7 @@ from capacita.shared.access import guarded as _guarded
 
 from . import services
 from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm
+from .models import CompletionReport
 from .moodle import ReportError, moodle_users_csv
 from .selectors import course_counts, course_statuses, last_report, participants
 
@@ -58,6 +59,8 @@ def overview(request, slug):
             "programme": programme,
             "rows": course_counts(programme),
             "participant_count": participants(programme).count(),
+            # A report imported from a course's row: dates day first, as Moodle writes them.
+            "upload_defaults": [("date_order", CompletionReport.DateOrder.DMY)],
         },
     )
 

@@ -18,11 +18,17 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from capacita.agenda.models import AgendaItem
 from capacita.agenda.programme_file import check_programme, load_programme
+from capacita.case_study.models import SessionCase
+from capacita.console.new_edition import MAX_DAYS, PLANS, moved, new_edition
+from capacita.development.demo_case import example_assessment
 from capacita.development.demo_groups import load_demo_groups
 from capacita.development.demo_tests import load_demo_tests
 from capacita.evaluation.models import Questionnaire
 from capacita.evaluation.services import default_window
+from capacita.groupwork.models import SessionWork
+from capacita.groupwork.services import assign_automatically
 from capacita.nominations.models import Nomination
 from capacita.nominations.services import FormRow, accept_nominations, import_nominations
 from capacita.programmes.models import Country, Membership, Programme, Role
@@ -227,42 +233,69 @@ COURSE_DEADLINE_WORDS = {
     "es": ("y antes del viernes 5 de noviembre de 2021", "y antes de su fecha límite"),
     "en": ("and before Friday 5 November 2021", "and before its deadline"),
 }
+NEXT_TITLE_WORDS = {"es": " (próxima edición)", "en": " (next edition)"}
+NEXT_SUBTITLE = {
+    "es": "Edición de demostración, con fechas de las próximas semanas",
+    "en": "Demo edition, dated in the coming weeks",
+}
+# The most whole weeks the new-edition service moves dates by; the rest is moved here.
+WHOLE_WEEKS_AT_MOST = MAX_DAYS - MAX_DAYS % 7
 
 
-def next_edition_data(today: dt.date) -> dict:
-    """The 2021 programme moved to the coming weeks as its next edition: every date shifted by
-    whole weeks (the sessions keep their weekdays and times), session 1 between 10 and 16
-    days after `today`."""
-    data = demo_programme_data()
-    first = dt.date.fromisoformat(str(data["start_date"]))
-    weeks = -(-((today + dt.timedelta(days=10)) - first).days // 7)
-    shift = dt.timedelta(weeks=weeks)
+def days_ahead(programme, today: dt.date) -> int:
+    """Whole weeks, in days, that bring the programme's first session to between 10 and 16
+    days after `today` (the sessions keep their weekdays and times)."""
+    first = programme.sessions.order_by("starts_at").first()
+    first_day = first.starts_at.astimezone(programme.zone).date()
+    return 7 * -(-((today + dt.timedelta(days=10)) - first_day).days // 7)
 
-    def moved(value) -> dt.date:
-        return dt.date.fromisoformat(str(value)) + shift
 
-    data["slug"] = NEXT_EDITION
-    data["start_date"], data["end_date"] = moved(data["start_date"]), moved(data["end_date"])
-    data["title"] = {
-        "es": data["title"]["es"] + " (próxima edición)",
-        "en": data["title"]["en"] + " (next edition)",
-    }
-    data["subtitle"] = {
-        "es": "Edición de demostración, con fechas de las próximas semanas",
-        "en": "Demo edition, dated in the coming weeks",
-    }
-    for course in data["courses"]:
-        course["deadline"] = moved(course["deadline"])
+def _move_ahead(programme, days: int) -> None:
+    """The edition's dates and times moved by `days`, as a new edition's are: the fields the
+    copy moves, of the records that have them."""
+    zone = programme.zone
+    for record in (
+        programme,
+        *programme.sessions.all(),
+        *AgendaItem.objects.filter(session__programme=programme),
+        *programme.courses.all(),
+        *Questionnaire.objects.filter(programme=programme),
+    ):
+        names = PLANS[type(record)].moved
+        for name in names:
+            setattr(record, name, moved(getattr(record, name), days, zone))
+        record.save(update_fields=names)
+
+
+def _as_next_edition(programme, earlier) -> None:
+    """What the demo's next edition says and offers beyond the copy: its subtitle, its
+    courses' descriptions without the 2021 deadline, meeting links, and it is published for
+    everyone to try."""
+    programme.subtitle_es, programme.subtitle_en = NEXT_SUBTITLE["es"], NEXT_SUBTITLE["en"]
+    programme.is_published = True
+    programme.save(update_fields=["subtitle_es", "subtitle_en", "is_published"])
+    for course in programme.courses.all():
         # The courses' descriptions name the 2021 deadline: the course's own one is shown.
         for language, (dated, undated) in COURSE_DEADLINE_WORDS.items():
-            text = course["description"][language]
-            course["description"][language] = text.replace(dated, undated)
-    for session in data["sessions"]:
-        session["date"] = moved(session["date"])
-        session.pop("recording_url", None)
-        if session.get("meeting_url"):
-            session["meeting_url"] = session["meeting_url"].replace("crm-2021", NEXT_EDITION)
-    return data
+            name = f"description_{language}"
+            setattr(course, name, getattr(course, name).replace(dated, undated))
+        course.save(update_fields=["description_es", "description_en"])
+    links = dict(earlier.sessions.values_list("number", "meeting_url"))
+    for session in programme.sessions.all():
+        if links.get(session.number):
+            session.meeting_url = links[session.number].replace(earlier.slug, programme.slug)
+            session.save(update_fields=["meeting_url"])
+
+
+def _demo_group_work(programme, facilitator) -> None:
+    """The copied groups with the demo's facilitator, everyone assigned automatically, and
+    the case's example assessment for the first group that studies it."""
+    for session_work in SessionWork.objects.filter(session__programme=programme):
+        session_work.groups.update(facilitator=facilitator)
+        assign_automatically(session_work)
+        case = SessionCase.objects.filter(session_work=session_work).first()
+        if case is not None:
+            example_assessment(session_work.groups.order_by("position").first(), case.case)
 
 
 # The next edition's nominations: country → (how many nominated, how many accepted so far).
@@ -326,27 +359,41 @@ def load_next_edition(now: dt.datetime | None = None) -> Programme:
     pre-test open now, nominations partly decided, the demo's accounts in their roles (the
     demo's two participants registered, their pre-test unanswered).
 
-    Loaded once: while its first session is still ahead, an edition in place is left as it
-    is. Once that session has begun (a demo database kept for weeks), its dates are moved to
-    the coming weeks again and its tests' windows with them; its people, nominations and
-    answers stay, and nothing is added twice."""
+    Made once, as a manager makes one (`console.new_edition`, from the 2021 programme): while
+    its first session is still ahead, an edition in place is left as it is. Once that
+    session has begun (a demo database kept for weeks), its dates are moved to the coming
+    weeks again and its tests' windows with them; its people, nominations and answers stay,
+    and nothing is added twice."""
     now = now or timezone.now()
     programme = Programme.objects.filter(slug=NEXT_EDITION).first()
     if programme is not None:
         first = programme.sessions.order_by("starts_at").first()
         if first is None or first.starts_at > now:
             return programme
-        load_programme(check_programme(next_edition_data(now.date())))
+        _move_ahead(programme, days_ahead(programme, now.astimezone(programme.zone).date()))
         _open_pre_test(programme, now)
         return programme
-    programme = load_programme(check_programme(next_edition_data(now.date())))
+    earlier = Programme.objects.get(slug=demo_programme_data()["slug"])
+    User = get_user_model()
+    days = days_ahead(earlier, now.astimezone(earlier.zone).date())
+    programme = new_edition(
+        earlier,
+        slug=NEXT_EDITION,
+        title_es=earlier.title_es + NEXT_TITLE_WORDS["es"],
+        title_en=earlier.title_en + NEXT_TITLE_WORDS["en"],
+        days=min(days, WHOLE_WEEKS_AT_MOST),
+        actor=User.objects.get(email="manager@example.org"),
+    )
+    if days > WHOLE_WEEKS_AT_MOST:
+        # A demo run more than a decade after 2021.
+        _move_ahead(programme, days - WHOLE_WEEKS_AT_MOST)
+    _as_next_edition(programme, earlier)
     _give_demo_roles(programme)
-    facilitator = get_user_model().objects.get(email="facilitator@example.org")
+    facilitator = User.objects.get(email="facilitator@example.org")
     _link_demo_facilitator(programme, facilitator)
     load_demo_nominations(programme, NEXT_NOMINATIONS, edition="next")
-    load_demo_tests(programme, answers=False)
     _open_pre_test(programme, now)
-    load_demo_groups(programme, facilitator=facilitator)
+    _demo_group_work(programme, facilitator)
     return programme
 
 

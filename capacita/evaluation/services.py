@@ -50,6 +50,25 @@ def questionnaire_window_state(questionnaire: Questionnaire, now: dt.datetime | 
     return OPEN
 
 
+def open_or_close(questionnaire: Questionnaire, state: str, actor) -> Questionnaire:
+    """Open or close a test now, whatever its dates say, or give it back to its dates
+    (`Questionnaire.ManualState`): one transaction, one audit record."""
+    if state not in Questionnaire.ManualState.values:
+        raise EvaluationError(_("Choose whether the test is open, closed or follows its dates."))
+    with transaction.atomic():
+        before = questionnaire.manual_state
+        questionnaire.manual_state = state
+        questionnaire.save(update_fields=["manual_state"])
+        audit_record(
+            actor=actor,
+            action="evaluation.window",
+            subject=questionnaire,
+            programme=questionnaire.programme,
+            details={"state": state, "before": before},
+        )
+    return questionnaire
+
+
 def default_window(programme, kind: str) -> tuple[dt.datetime | None, dt.datetime | None]:
     """When a test opens and closes unless a manager says otherwise: the pre-test from half
     an hour before session 1 starts until two days after (the consultation at the start of

@@ -1,8 +1,16 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capacita.accounts.models import Language
+from capacita.countries.models import Country
 from capacita.shared import uploads
+from capacita.shared.people_pages import search_of
+from capacita.shared.posted import posted_id
 from capacita.shared.text_limits import NAME, REASON, TypedText
 
 from .models import Gender, Nomination
@@ -131,6 +139,111 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, nomination_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nominations"].choices = [(pk, pk) for pk in nomination_ids]
+
+
+class PostedIds(forms.Field):
+    """Ids posted under one name: the boxes ticked, the rows a page showed. Which of them are
+    the programme's nominations is checked when deciding (`services.decide_nominations`)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Choose nominations from the list.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = [posted_id(item) for item in values]
+        if None in ids:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
+
+
+class BulkDecisionForm(forms.Form):
+    """A decision on nominations of any countries: those ticked (all that a country's list
+    posts), every row the decisions page showed, or every nomination its filters find."""
+
+    TICKED, PAGE, MATCHING = "ticked", "page", "matching"
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=DecisionForm.ACTIONS,
+        error_messages={
+            "required": _("Choose a decision."),
+            "invalid_choice": _("Choose a decision."),
+        },
+    )
+    nominations = PostedIds(label=_("Nominations"), required=False)
+    scope = forms.ChoiceField(
+        choices=[(TICKED, TICKED), (PAGE, PAGE), (MATCHING, MATCHING)], required=False
+    )
+    shown = PostedIds(required=False)
+    # How many nominations the filters found when the page was shown. Deciding on all of
+    # them is refused when that has changed, so that nobody decides on people never counted.
+    expected = forms.IntegerField(required=False, min_value=0)
+    reason = TypedText(label=_("Reason"), required=False, max_length=REASON)
+    override_quota = forms.BooleanField(label=_("Accept over the quota"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["scope"] = data.get("scope") or self.TICKED
+        chosen = {self.TICKED: "nominations", self.PAGE: "shown"}.get(data["scope"])
+        if chosen and not data.get(chosen) and not self.has_error(chosen):
+            self.add_error(chosen, _("Choose at least one nomination."))
+        reason = (data.get("reason") or "").strip()
+        if not reason and not self.has_error("reason"):
+            if data.get("action") == "reject":
+                self.add_error("reason", _("Rejecting a nomination needs a reason."))
+            elif data.get("action") == "accept" and data.get("override_quota"):
+                self.add_error("reason", _("Accepting over the quota needs a reason."))
+        return data
+
+
+@dataclass(frozen=True)
+class NominationFilters:
+    """Which nominations the decisions page lists: of one country or all, in one status or
+    any, whose name or e-mail holds a search; and which page of them. Read from the address,
+    or from the form posted from the page, so that a decision comes back to the same list."""
+
+    country: Country | None = None
+    status: str = ""
+    search: str = ""
+    page: int = 1
+
+    @classmethod
+    def read(cls, params, countries) -> NominationFilters:
+        """The filters `params` ask for; a country not of `countries`, or a status unknown,
+        is no filter."""
+        code = params.get("country", "")
+        code = code.upper() if isinstance(code, str) else ""
+        status = params.get("status", "")
+        return cls(
+            country=next((country for country in countries if country.code == code), None),
+            status=status if status in Nomination.Status.values else "",
+            search=search_of(params),
+            page=posted_id(params.get("page")) or 1,
+        )
+
+    def query_with(self, *, status=None, page: int = 1) -> str:
+        """The query string of this list, in `status` when given, at `page`."""
+        params = {}
+        if self.country is not None:
+            params["country"] = self.country.code.lower()
+        status = self.status if status is None else status
+        if status:
+            params["status"] = status
+        if self.search:
+            params["search"] = self.search
+        if page > 1:
+            params["page"] = page
+        return urlencode(params)
+
+    @property
+    def query(self) -> str:
+        """The query string every link between the list's pages keeps."""
+        return self.query_with()
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.country or self.status or self.search)
 
 
 class PersonRoleForm(forms.Form):

@@ -27,10 +27,13 @@ from django.utils.translation import gettext as _
 from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import account_of, audit_record
+from capacita.countries.models import Country
 from capacita.programmes.models import MemberCountry, Membership, Role
 from capacita.programmes.permissions import can_give_role_to
 from capacita.programmes.services import refusal as role_refusal
 from capacita.shared.errors import UserError
+from capacita.shared.text_limits import refusal as text_refusal
+from capacita.shared.typed_text import folded
 
 from .models import Nomination
 from .selectors import accepted_count, quota_of
@@ -363,6 +366,113 @@ def move_to_reserve(nominations: Iterable[Nomination], *, actor, reason: str = "
 def reinstate_nominations(nominations: Iterable[Nomination], *, actor, reason: str = "") -> None:
     """Bring nominations back from the reserve list (or a rejection) to be decided again."""
     _decide_unaccepted(nominations, Status.SUBMITTED, Action.NOMINATION_REINSTATED, actor, reason)
+
+
+# The decisions of the managers' forms, as `decide_nominations` takes them.
+DECISIONS = ("accept", "reserve", "reject", "reinstate")
+
+
+@dataclass(frozen=True)
+class CountryRefusal:
+    """A country whose chosen nominations were left as they were, and why."""
+
+    country: Country
+    nominations: list[Nomination]
+    message: str
+
+
+@dataclass
+class DecisionOutcome:
+    """What one decision on nominations of many countries did, and what it did not."""
+
+    action: str
+    decided: list[Nomination] = field(default_factory=list)
+    # Accepting those accepted already: nothing to do.
+    already_accepted: list[Nomination] = field(default_factory=list)
+    # Accepted, with an account and an invitation sent: no other decision takes them back.
+    kept_accepted: list[Nomination] = field(default_factory=list)
+    refused: list[CountryRefusal] = field(default_factory=list)
+
+
+def decide_nominations(
+    programme,
+    ids: Iterable[int],
+    action: str,
+    *,
+    actor,
+    reason: str = "",
+    override_quota: bool = False,
+) -> DecisionOutcome:
+    """Accept, reserve, reject or reinstate the programme's nominations with `ids`, of any
+    countries, in one transaction, each country's by the service of that decision with its
+    quota, its audit records and its invitations.
+
+    An accepted nomination is left alone: accepting it again would do nothing, and no other
+    decision takes it back (its person has an account and an invitation). A decision on one
+    already rejected or on the reserve list records it again, with its reason, as on a
+    country's list.
+
+    When a country's rules refuse the decision (accepting beyond its quota without the
+    override, an account no manager of this programme may give a role to), that country's
+    nominations stay as they were and the refusal says why; the other countries' are decided.
+    What the manager typed wrong (no nomination, no reason where one is needed, a reason too
+    long, a nomination gone meanwhile) refuses everything: NominationError, nothing saved.
+    """
+    if action not in DECISIONS:
+        raise NominationError(_("Choose a decision."))
+    ids = set(ids)
+    if not ids:
+        raise NominationError(_("Choose at least one nomination."))
+    too_long = text_refusal(Nomination, "decision_reason", reason, _("The reason"))
+    if too_long:
+        raise NominationError(too_long)
+    if action == "reject" and not reason.strip():
+        raise NominationError(_("Rejecting a nomination needs a reason."))
+    override_quota = override_quota and action == "accept"
+    if override_quota and not reason.strip():
+        raise NominationError(_("Accepting over the quota needs a reason."))
+    outcome = DecisionOutcome(action=action)
+    with transaction.atomic():
+        chosen = list(
+            Nomination.objects.filter(programme=programme, pk__in=ids)
+            .select_related("country", "programme")
+            .order_by("created_at", "id")
+        )
+        if len(chosen) != len(ids):
+            raise NominationError(
+                _(
+                    "One of the chosen nominations is no longer on the list: it was withdrawn "
+                    "meanwhile. Nothing was decided; look at the list again."
+                )
+            )
+        by_country = {}
+        for nomination in chosen:
+            if nomination.status == Status.ACCEPTED and action == "accept":
+                outcome.already_accepted.append(nomination)
+            elif nomination.status == Status.ACCEPTED:
+                outcome.kept_accepted.append(nomination)
+            else:
+                by_country.setdefault(nomination.country, []).append(nomination)
+        for country in sorted(by_country, key=lambda country: folded(country.name)):
+            group = by_country[country]
+            try:
+                # A savepoint per country: a refused country takes back only its own.
+                with transaction.atomic():
+                    if action == "accept":
+                        accept_nominations(
+                            group, actor=actor, override_quota=override_quota, reason=reason
+                        )
+                    elif action == "reject":
+                        reject_nominations(group, actor=actor, reason=reason)
+                    elif action == "reserve":
+                        move_to_reserve(group, actor=actor, reason=reason)
+                    else:
+                        reinstate_nominations(group, actor=actor, reason=reason)
+            except NominationError as error:
+                outcome.refused.append(CountryRefusal(country, group, error.message))
+            else:
+                outcome.decided += group
+    return outcome
 
 
 def accept_all_within_quota(programme, *, actor, country=None) -> list[Nomination]:

@@ -1,4 +1,7 @@
+from collections import Counter
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,17 +11,33 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from capacita.programmes import permissions
-from capacita.programmes.models import Country, MemberCountry, Programme, Role
+from capacita.programmes.models import Country, MemberCountry, Membership, Programme, Role
 from capacita.programmes.services import RoleError, grant_role, people_with_role
 from capacita.shared import uploads
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
-from capacita.shared.text_limits import typed_refusal
+from capacita.shared.people_pages import PER_PAGE
+from capacita.shared.posted import posted_id
+from capacita.shared.text_limits import REASON, typed_refusal
+from capacita.shared.typed_text import folded
 
 from . import services
-from .forms import SIZE_LIMIT, DecisionForm, NominationForm, PersonRoleForm, UploadForm
+from .forms import (
+    SIZE_LIMIT,
+    BulkDecisionForm,
+    DecisionForm,
+    NominationFilters,
+    NominationForm,
+    PersonRoleForm,
+    UploadForm,
+)
 from .models import Nomination, NominationUpload
-from .selectors import country_nominations, counts_by_country
+from .selectors import (
+    country_nominations,
+    counts_by_country,
+    matching_nominations,
+    nominations_by_id,
+)
 from .spreadsheets import SheetError, nomination_template, read_nomination_sheet
 
 
@@ -52,7 +71,12 @@ def overview(request, slug):
     return render(
         request,
         "nominations/overview.html",
-        {"programme": programme, "rows": rows, "is_manager": True},
+        {
+            "programme": programme,
+            "rows": rows,
+            "is_manager": True,
+            "can_decide": permissions.can_decide_nominations(request.user, programme),
+        },
     )
 
 
@@ -92,6 +116,12 @@ def country_list(request, slug, code):
             "programme": programme,
             "country": country,
             "counts": counts,
+            # What the secretariat still awaits from the country while the programme has not
+            # ended: a list, then its free places filled.
+            "awaits": _awaited(programme, counts),
+            "participants": Membership.objects.filter(
+                programme=programme, role=Role.PARTICIPANT, country=country
+            ).count(),
             "nominations": nominations,
             "form": form,
             "upload_form": UploadForm(),
@@ -99,6 +129,15 @@ def country_list(request, slug, code):
             "decision_form": DecisionForm(nomination_ids=[]),
         },
     )
+
+
+def _awaited(programme, counts) -> str:
+    """ "list" (nobody nominated yet), "places" (places still free) or "" (nothing)."""
+    if programme.end_date < timezone.now().astimezone(programme.zone).date():
+        return ""
+    if counts.total == 0:
+        return "list"
+    return "places" if counts.free_places else ""
 
 
 @_guarded
@@ -233,60 +272,220 @@ def withdraw(request, slug, code, pk):
     return redirect("nominations:country", slug=slug, code=code)
 
 
-@_guarded
-@require_POST
-def decide(request, slug):
-    programme = _programme(slug)
-    _allow(request, permissions.can_decide_nominations(request.user, programme))
-    form = DecisionForm(
-        request.POST,
-        nomination_ids=Nomination.objects.filter(programme=programme).values_list("pk", flat=True),
-    )
+def _back_to(request) -> str:
+    """Where a decision posted from another page (a country's list) goes back to, or "".
+
+    Only a path of this site: anything else (say, "0") would be read as a view's name."""
     back = request.POST.get("next", "")
-    # Only a path of this site: anything else (say, "0") would be read as a view's name.
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}
     ):
-        back = ""
-    back = back or programme.get_absolute_url()
-    if not form.is_valid():
-        problem = typed_refusal(form, "reason", _("The reason"))
-        messages.error(request, problem or _("Choose at least one nomination and a decision."))
-        return redirect(back)
-    chosen = list(
-        Nomination.objects.filter(programme=programme, pk__in=form.cleaned_data["nominations"])
-        .select_related("country", "programme")
-        .order_by("created_at", "id")
-    )
-    action = form.cleaned_data["action"]
-    reason = form.cleaned_data["reason"]
-    try:
-        if action == "accept":
-            services.accept_nominations(
-                chosen,
-                actor=request.user,
-                override_quota=form.cleaned_data["override_quota"],
-                reason=reason,
+        return ""
+    return back
+
+
+@_guarded
+def decide(request, slug):
+    """The managers' decisions on the nominations of every country: a hundred a page, found by
+    country, status, name or e-mail; accepting, moving to the reserve list, rejecting or
+    reinstating those ticked, every one on the page, or every one the filters find.
+
+    A country's list posts here too, with the address to go back to. Without it, a decision
+    refused whole comes back as it was posted (ticks, decision and reason) with why (400)."""
+    programme = _programme(slug)
+    _allow(request, permissions.can_decide_nominations(request.user, programme))
+    countries = sorted(
+        (
+            member.country
+            for member in MemberCountry.objects.filter(programme=programme).select_related(
+                "country"
             )
-        elif action == "reject":
-            services.reject_nominations(chosen, actor=request.user, reason=reason)
-        elif action == "reserve":
-            services.move_to_reserve(chosen, actor=request.user, reason=reason)
-        else:
-            services.reinstate_nominations(chosen, actor=request.user, reason=reason)
-    except services.NominationError as error:
-        messages.error(request, error.message)
+        ),
+        key=lambda country: folded(country.name),
+    )
+    params = request.POST if request.method == "POST" else request.GET
+    filters = NominationFilters.read(params, countries)
+    form = BulkDecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        back = _back_to(request)
+        outcome, problems = _decide_posted(request, programme, form, filters)
+        if outcome is not None:
+            _report(request, outcome)
+        for problem in problems:
+            messages.error(request, problem)
+        # Refused whole (its input, or every country's rules): nothing was saved, and the
+        # form comes back as posted, to be put right (say, with the override and a reason).
+        refused = outcome is None or (
+            not outcome.decided and bool(outcome.refused or outcome.kept_accepted)
+        )
+        if back or not refused:
+            query = filters.query_with(page=filters.page)
+            return redirect(back or request.path + (f"?{query}" if query else ""))
+        status = 400
+    matches = matching_nominations(
+        programme, country=filters.country, status=filters.status, search=filters.search
+    )
+    page = Paginator(matches.ids, PER_PAGE).get_page(filters.page)
+    ticked = {posted_id(value) for value in form.data.getlist("nominations")} if form.data else ()
+    by_status = [
+        {
+            "value": "",
+            "label": _("All statuses"),
+            "count": sum(matches.by_status.values()),
+            "query": filters.query_with(status=""),
+        },
+        *(
+            {
+                "value": value,
+                "label": label,
+                "count": matches.by_status[value],
+                "query": filters.query_with(status=value),
+            }
+            for value, label in Nomination.Status.choices
+        ),
+    ]
+    return render(
+        request,
+        "nominations/decide.html",
+        {
+            "programme": programme,
+            "countries": countries,
+            "statuses": Nomination.Status.choices,
+            "filters": filters,
+            "by_status": by_status,
+            "matching": len(matches.ids),
+            "people": {"page": page, "query": filters.query},
+            "rows": nominations_by_id(page.object_list),
+            "ticked": ticked,
+            "form": form,
+            "actions": DecisionForm.ACTIONS,
+            "reason_limit": REASON,
+        },
+        status=status,
+    )
+
+
+def _decide_posted(request, programme, form, filters):
+    """The posted decision made: (its outcome, []), or (None, why nothing was decided)."""
+    if not form.is_valid():
+        return None, _form_problems(form)
+    data = form.cleaned_data
+    if data["scope"] == form.MATCHING:
+        ids = matching_nominations(
+            programme, country=filters.country, status=filters.status, search=filters.search
+        ).ids
+        if data["expected"] != len(ids):
+            return None, [
+                ngettext(
+                    "The list changed after it was shown: %(count)s nomination matches the "
+                    "filters now. Nothing was decided; look at the list again.",
+                    "The list changed after it was shown: %(count)s nominations match the "
+                    "filters now. Nothing was decided; look at the list again.",
+                    len(ids),
+                )
+                % {"count": len(ids)}
+            ]
     else:
+        ids = data["nominations"] if data["scope"] == form.TICKED else data["shown"]
+    try:
+        outcome = services.decide_nominations(
+            programme,
+            ids,
+            data["action"],
+            actor=request.user,
+            reason=data["reason"],
+            override_quota=data["override_quota"],
+        )
+    except services.NominationError as error:
+        return None, [error.message]
+    return outcome, []
+
+
+def _form_problems(form) -> list[str]:
+    """Each problem of a refused decision form, once; a reason too long says by how much."""
+    too_long = typed_refusal(form, "reason", _("The reason"))
+    problems = []
+    for name, errors in form.errors.items():
+        problems += [too_long] if name == "reason" and too_long else errors
+    return list(dict.fromkeys(problems))
+
+
+def _per_country(nominations) -> str:
+    """How many of `nominations` each country has: "Guatemala: 3, Mexico: 4"."""
+    counts = Counter(nomination.country.name for nomination in nominations)
+    return ", ".join(
+        f"{name}: {count}" for name, count in sorted(counts.items(), key=lambda i: folded(i[0]))
+    )
+
+
+def _report(request, outcome) -> None:
+    """What a decision did and what it did not, each in a message of its own: the decided
+    (success), those accepted already (info), and the refused with why (error)."""
+    if outcome.decided:
+        count = len(outcome.decided)
+        done = {
+            "accept": ngettext(
+                "%(count)s nomination accepted (%(countries)s): the person now has an account, and "
+                "an invitation is on its way.",
+                "%(count)s nominations accepted (%(countries)s): each person now has an account, "
+                "and an invitation is on its way.",
+                count,
+            ),
+            "reserve": ngettext(
+                "%(count)s nomination now on the reserve list (%(countries)s).",
+                "%(count)s nominations now on the reserve list (%(countries)s).",
+                count,
+            ),
+            "reject": ngettext(
+                "%(count)s nomination rejected (%(countries)s), with the reason given.",
+                "%(count)s nominations rejected (%(countries)s), with the reason given.",
+                count,
+            ),
+            "reinstate": ngettext(
+                "%(count)s nomination submitted again, to be decided (%(countries)s).",
+                "%(count)s nominations submitted again, to be decided (%(countries)s).",
+                count,
+            ),
+        }[outcome.action]
         messages.success(
+            request, done % {"count": count, "countries": _per_country(outcome.decided)}
+        )
+    if outcome.already_accepted:
+        count = len(outcome.already_accepted)
+        messages.info(
             request,
             ngettext(
-                "Decision recorded for %(count)s nomination.",
-                "Decision recorded for %(count)s nominations.",
-                len(chosen),
+                "%(count)s nomination was already accepted: left as it was.",
+                "%(count)s nominations were already accepted: left as they were.",
+                count,
             )
-            % {"count": len(chosen)},
+            % {"count": count},
         )
-    return redirect(back)
+    if outcome.kept_accepted:
+        count = len(outcome.kept_accepted)
+        messages.error(
+            request,
+            ngettext(
+                "%(count)s nomination left unchanged (%(countries)s): it is accepted, and an "
+                "accepted person keeps their account and place.",
+                "%(count)s nominations left unchanged (%(countries)s): they are accepted, and "
+                "accepted people keep their accounts and places.",
+                count,
+            )
+            % {"count": count, "countries": _per_country(outcome.kept_accepted)},
+        )
+    for refusal in outcome.refused:
+        count = len(refusal.nominations)
+        messages.error(
+            request,
+            ngettext(
+                "Nothing decided for %(country)s (%(count)s nomination): %(why)s",
+                "Nothing decided for %(country)s (%(count)s nominations): %(why)s",
+                count,
+            )
+            % {"country": refusal.country.name, "count": count, "why": refusal.message},
+        )
 
 
 @_guarded

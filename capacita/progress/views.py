@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from capacita.agenda.models import Slides
 from capacita.agenda.selectors import agenda_for_viewer
 from capacita.agenda.timezones import viewer_zone
 from capacita.certificates.models import Certificate
-from capacita.certificates.rule import participants, progress_of
+from capacita.certificates.rule import State, participants, progress_of
 from capacita.groupwork.models import SessionWork, WorkGroup
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme, Role
@@ -60,6 +61,7 @@ def my_progress(request, slug):
     )
     session_states = {item.session.pk: item for item in progress.sessions} if progress else {}
     facilitated = _facilitated_groups(programme, request.user)
+    tests = tests_of(programme, request.user, fresh=fresh) if membership else []
     return render(
         request,
         "progress/my_progress.html",
@@ -80,7 +82,8 @@ def my_progress(request, slug):
             "zone_differs": zone.key != programme.time_zone,
             "takes_part_in_agenda": Role.FACILITATOR
             in permissions.roles_in(request.user, programme),
-            "tests": tests_of(programme, request.user, fresh=fresh) if membership else [],
+            "tests": tests,
+            **_what_comes_next(agenda, tests, progress),
             "certificate": _valid_certificate(programme, request.user) if membership else None,
             "group_sessions": kept(
                 f"group-sessions:{programme.pk}", lambda: _group_sessions(programme), fresh=fresh
@@ -104,6 +107,25 @@ def reminders(request, slug):
         else _("You will not receive reminders by e-mail."),
     )
     return redirect("progress:mine", slug=slug)
+
+
+def _what_comes_next(agenda, tests, progress) -> dict:
+    """What the person's page opens with: the next virtual session (the one under way, else
+    the first ahead), the tests open now that they have not submitted, and the course not yet
+    completed whose deadline is nearest."""
+    now = timezone.now()
+    next_session = next((view for view in agenda if view.session.ends_at > now), None)
+    pending = [
+        item
+        for item in (progress.courses if progress else [])
+        if item.state == State.PENDING and item.course.deadline
+    ]
+    return {
+        "next_session": next_session,
+        "next_session_started": next_session is not None and next_session.session.starts_at <= now,
+        "open_tests": [test for test in tests if test.window == "open" and not test.submitted],
+        "next_course": min(pending, key=lambda item: item.course.deadline, default=None),
+    }
 
 
 def _slides_by_session(programme) -> dict[int, list[Slides]]:

@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("reports/", views.countries, name="countries"),
     path("reports/<str:code>/", views.country_report, name="country"),
     re_path(
         r"^reports/(?P<code>[A-Za-z]{2})\.(?P<fmt>pdf|xlsx)$",

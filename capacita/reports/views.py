@@ -36,6 +36,36 @@ def _balance_programme(request, slug):
     return programme
 
 
+def _readable_countries(request, programme) -> list:
+    """The member countries whose report the visitor may read, by name."""
+    readable = permissions.country_reports(request.user, programme)
+    members = programme.member_countries.select_related("country")
+    return sorted(
+        (m.country for m in members if readable is None or m.country.pk in readable),
+        key=lambda country: country.name,
+    )
+
+
+@_guarded
+def countries(request, slug):
+    """The country reports as one page: choose a country (a focal point of one country goes
+    straight to its report)."""
+    programme = get_object_or_404(Programme, slug=slug)
+    choices = _readable_countries(request, programme)
+    _allow(request, bool(choices))
+    wanted = (request.GET.get("country") or "").upper()
+    chosen = next((country for country in choices if country.code == wanted), None)
+    if chosen is None and len(choices) == 1:
+        chosen = choices[0]
+    if chosen is not None:
+        return redirect("reports:country", slug=slug, code=chosen.code)
+    return render(
+        request,
+        "reports/countries.html",
+        {"programme": programme, "countries": choices, "unknown": bool(wanted)},
+    )
+
+
 @_guarded
 def country_report(request, slug, code):
     programme, country = _country(request, slug, code)
@@ -49,6 +79,7 @@ def country_report(request, slug, code):
             "report": report,
             "origins": documents.participant_origins(programme, country),
             "attendance_chart": attendance_chart(report),
+            "countries": _readable_countries(request, programme),
         },
     )
 

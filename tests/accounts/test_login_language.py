@@ -46,9 +46,9 @@ def test_a_spanish_speaker_signing_in_from_the_english_page_lands_in_spanish(cli
 @pytest.mark.parametrize(
     ("login_page", "email", "home"),
     [
-        ("/es/accounts/login/", ENGLISH_PERSON, "/en/programmes/"),
-        ("/en/accounts/login/", SPANISH_PERSON, "/es/programmes/"),
-        ("/en/accounts/login/", ENGLISH_PERSON, "/en/programmes/"),
+        ("/es/accounts/login/", ENGLISH_PERSON, "/en/home/"),
+        ("/en/accounts/login/", SPANISH_PERSON, "/es/home/"),
+        ("/en/accounts/login/", ENGLISH_PERSON, "/en/home/"),
     ],
 )
 def test_without_next_a_person_lands_on_their_languages_start_page(
@@ -66,7 +66,7 @@ def test_without_next_a_person_lands_on_their_languages_start_page(
     ],
 )
 def test_a_next_to_another_site_still_leads_home(client, demo, unsafe):
-    assert sign_in(client, "/es/accounts/login/", ENGLISH_PERSON, unsafe) == "/en/programmes/"
+    assert sign_in(client, "/es/accounts/login/", ENGLISH_PERSON, unsafe) == "/en/home/"
 
 
 def test_a_failed_login_stays_on_the_login_page(client, demo):

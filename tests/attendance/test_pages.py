@@ -249,11 +249,12 @@ def test_the_overview_counts_each_session(client_as, programme, users):
     first = re.search(r'<tr id="session-1">.*?</tr>', content).group(0)
     cells = re.findall(r"<td>(.*?)</td>", first)
     participants = programme.memberships.filter(role="participant").count()
-    # Reports, present, absent, excused, unmatched rows.
-    assert cells[1:] == ["1", "1", str(participants - 2), "1", "2"]
+    # Reports, present, absent, excused, unmatched rows; then the row's import form.
+    assert cells[1:6] == ["1", "1", str(participants - 2), "1", "2"]
+    assert "/sessions/1/attendance/upload/" in cells[6]
     assert AttendanceRecord.objects.get(user=jose).status == "present"
     second = re.search(r'<tr id="session-2">.*?</tr>', content).group(0)
-    assert re.findall(r"<td>(.*?)</td>", second)[1:] == ["0", "0", "0", "0", "0"]
+    assert re.findall(r"<td>(.*?)</td>", second)[1:6] == ["0", "0", "0", "0", "0"]
 
 
 def add_people(programme, manager, count: int, start: int) -> None:

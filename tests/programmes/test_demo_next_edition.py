@@ -14,15 +14,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from capacita.agenda.models import AgendaParticipant, VirtualSession
+from capacita.audit.models import AuditEvent
 from capacita.certificates.models import Certificate
 from capacita.development.demo import (
     DEMO_ACCOUNTS,
     NEXT_EDITION,
     NEXT_NOMINATIONS,
     load_next_edition,
-    next_edition_data,
 )
-from capacita.evaluation.models import Questionnaire, Response
+from capacita.evaluation.models import Question, Questionnaire, Response
+from capacita.groupwork.models import GroupMember
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Person, Programme
 from tests.test_inclusive import english_gendered_forms, gendered_forms
@@ -36,15 +37,42 @@ def next_edition(demo):
     return load_next_edition()
 
 
-def test_the_next_edition_is_dated_from_the_coming_weeks():
-    today = dt.date(2026, 12, 4)
-    data = next_edition_data(today)
-    days = [session["date"] for session in data["sessions"]]
+def test_the_next_edition_is_dated_from_the_coming_weeks(demo):
+    now = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
+    today = now.astimezone(demo.zone).date()
+    edition = load_next_edition(now=now)
+    sessions = list(edition.sessions.order_by("number"))
+    days = [session.starts_at.astimezone(edition.zone).date() for session in sessions]
     assert today + dt.timedelta(days=10) <= days[0] <= today + dt.timedelta(days=16)
     # Whole weeks: each session keeps its weekday and its time.
     assert [d.weekday() for d in days] == [1, 3, 4]
-    assert data["start_date"] == days[0] and data["end_date"] == days[-1]
-    assert all(course["deadline"] > days[-1] for course in data["courses"])
+    earlier = demo.sessions.order_by("number")
+    assert [s.starts_at.astimezone(demo.zone).time() for s in earlier] == [
+        s.starts_at.astimezone(edition.zone).time() for s in sessions
+    ]
+    assert edition.start_date == days[0] and edition.end_date == days[-1]
+    assert all(course.deadline.date() > days[-1] for course in edition.courses.all())
+
+
+def test_it_is_a_new_edition_of_the_2021_programme(next_edition, demo):
+    """Made as a manager makes one: the 2021 structure, its own people added by the demo."""
+    assert next_edition.title_en == demo.title_en + " (next edition)"
+    assert next_edition.is_published
+    assert AuditEvent.objects.filter(
+        programme=next_edition, details__new_edition_of=demo.slug
+    ).exists()
+    for kind in ("pre", "post"):
+        assert (
+            Question.objects.filter(
+                section__questionnaire__programme=next_edition, section__questionnaire__kind=kind
+            ).count()
+            == Question.objects.filter(
+                section__questionnaire__programme=demo, section__questionnaire__kind=kind
+            ).count()
+        )
+    links = next_edition.sessions.exclude(meeting_url="").values_list("meeting_url", flat=True)
+    assert links and all(NEXT_EDITION in link for link in links)
+    assert GroupMember.objects.filter(session_work__session__programme=next_edition).exists()
 
 
 def test_its_sessions_are_ahead_and_its_pre_test_is_open_now(next_edition):

@@ -93,6 +93,10 @@ LABELS = {
     "group": gettext_lazy("group"),
     # Roles
     "role": gettext_lazy("role"),
+    # A new edition made from a programme; a test opened or closed by hand
+    "new_edition_of": gettext_lazy("made from"),
+    "days_moved": gettext_lazy("days moved"),
+    "state": gettext_lazy("open or closed"),
     "organisation": gettext_lazy("organisation"),
     # Personal data
     "scope": gettext_lazy("anonymised"),
