@@ -439,6 +439,22 @@ MATRIX: dict[str, Row] = {
     "reports:countries": Row(lambda p: [f"{PROGRAMME}/reports/"], {**MEXICO, "focal_point": 302}),
     # The organisers' console: the programme's managers.
     "console:home": Row(lambda p: [f"{PROGRAMME}/manage/"], MANAGERS_ONLY),
+    "console:settings": Row(lambda p: [f"{PROGRAMME}/manage/settings/"], MANAGERS_ONLY),
+    "console:people": Row(lambda p: [f"{PROGRAMME}/manage/people/"], MANAGERS_ONLY),
+    # A form that is not an address comes back with a message; nothing changes.
+    "console:link_person": Row(
+        lambda p: [f"{PROGRAMME}/manage/people/{p.people.order_by('pk').first().pk}/link/"],
+        MANAGERS_POST,
+        method="post",
+        data={"email": "x"},
+    ),
+    # An empty form comes back with its problems (400), nothing saved.
+    "console:setting?": Row(
+        lambda p: [f"{PROGRAMME}/manage/settings/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+        data={"title_es": ""},
+    ),
     "console:test_window": Row(
         lambda p: [f"{PROGRAMME}/manage/tests/pre/window/"],
         MANAGERS_POST,
@@ -453,6 +469,14 @@ MATRIX: dict[str, Row] = {
         answers(403, anonymous=302, manager=400, superuser=400),
         method="post",
         data={"create": "1"},
+    ),
+    # The login lockouts of the programme's people: its managers. Lifting the lockout of a
+    # participant who has none changes nothing and says so on the page (302).
+    "console:lockouts": Row(lambda p: [f"{PROGRAMME}/manage/lockouts/"], MANAGERS_ONLY),
+    "console:lift_lockout": Row(
+        lambda p: [f"{PROGRAMME}/manage/lockouts/{demo_participant().pk}/lift/"],
+        MANAGERS_POST,
+        method="post",
     ),
     "reports:countr?": Row(lambda p: [f"{PROGRAMME}/reports/GT/"], MANAGERS_ONLY),
     "reports:country_document": Row(

@@ -36,6 +36,8 @@ def console_menu(programme) -> list[Group]:
             pgettext("programme step", "Programme"),
             [
                 entry(_("Console"), "console:home"),
+                entry(_("The programme's settings"), "console:settings"),
+                entry(_("People of the agenda"), "console:people"),
                 entry(_("Programme page"), "programmes:detail"),
                 entry(_("New edition from this one"), "console:new_edition"),
             ],
@@ -51,7 +53,10 @@ def console_menu(programme) -> list[Group]:
         ),
         Group(
             pgettext("programme step", "Registration"),
-            [entry(_("Participants' progress"), "progress:board")],
+            [
+                entry(_("Participants' progress"), "progress:board"),
+                entry(_("Login lockouts"), "console:lockouts"),
+            ],
         ),
         Group(
             pgettext("programme step", "Sessions and attendance"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -89,8 +90,8 @@ def setup_step(programme, sessions, courses, questionnaires) -> Step:
         "setup",
         pgettext("programme step", "Set-up"),
         lines,
-        _("Programme page"),
-        _url("programmes:detail", programme),
+        _("The programme's settings"),
+        _url("console:settings", programme),
     )
 
 
@@ -251,7 +252,7 @@ def tests_step(programme, questionnaires, participants: int, now) -> Step:
     for questionnaire in questionnaires:
         state = questionnaire_window_state(questionnaire, now)
         figures = {
-            "test": questionnaire.get_kind_display(),
+            "test": capfirst(questionnaire.get_kind_display()),
             "answered": answered.get(questionnaire.pk, 0),
             "participants": participants,
         }
@@ -267,7 +268,7 @@ def tests_step(programme, questionnaires, participants: int, now) -> Step:
             text = _("%(test)s: not open yet")
         else:
             text = _("%(test)s: closed, %(answered)d of %(participants)d answered")
-        lines.append(Line(text % figures, posts=_window_buttons(programme, questionnaire)))
+        lines.append(Line(text % figures, posts=_window_buttons(programme, questionnaire, state)))
     if not questionnaires:
         lines.append(Line(_("No test yet.")))
     return Step(
@@ -279,19 +280,20 @@ def tests_step(programme, questionnaires, participants: int, now) -> Step:
     )
 
 
-def _window_buttons(programme, questionnaire) -> list[tuple[str, str, dict]]:
-    """Open or close the test now, or give it back to its dates: the choices it is not in."""
+def _window_buttons(programme, questionnaire, state: str) -> list[tuple[str, str, dict]]:
+    """What the manager can do with the test now (`state`: its window as it stands): open it
+    if it is not open, close it if it is, and give it back to its dates if a hand holds it."""
     url = _url("console:test_window", programme, questionnaire.kind)
-    labels = {
-        Questionnaire.ManualState.OPEN: _("Open now"),
-        Questionnaire.ManualState.CLOSED: _("Close now"),
-        Questionnaire.ManualState.AUTO: _("Follow its dates"),
-    }
-    return [
-        (label, url, {"state": state})
-        for state, label in labels.items()
-        if state != questionnaire.manual_state
-    ]
+    manual = Questionnaire.ManualState
+    buttons = []
+    if state != "open":
+        buttons.append((pgettext("a test, a button", "Open now"), url, {"state": manual.OPEN}))
+    else:
+        buttons.append((pgettext("a test, a button", "Close now"), url, {"state": manual.CLOSED}))
+    if questionnaire.manual_state != manual.AUTO:
+        label = pgettext("a test, a button", "Follow its dates")
+        buttons.append((label, url, {"state": manual.AUTO}))
+    return buttons
 
 
 def groups_step(programme, participants: int) -> Step:

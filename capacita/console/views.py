@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,7 @@ def test_window(request, slug, kind):
         state = questionnaire.get_manual_state_display()
         messages.success(
             request,
-            _("%(test)s: %(state)s.") % {"test": questionnaire.get_kind_display(), "state": state},
+            _("%(test)s: %(state)s.")
+            % {"test": capfirst(questionnaire.get_kind_display()), "state": state},
         )
     return redirect(reverse("console:home", args=[slug]) + "#step-tests")

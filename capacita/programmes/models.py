@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from capacita.countries.models import Country
+from capacita.shared import text_limits as limits
 from capacita.shared.bilingual import Bilingual, BilingualMixin
 from capacita.shared.storage import private_storage
+from capacita.shared.text_limits import text_field
 from capacita.shared.uploads import FileCheck, SafeUploadTo
 from capacita.shared.zones import validate_time_zone
 
@@ -20,14 +22,14 @@ class Programme(BilingualMixin):
     title_en = models.CharField(_("title (English)"), max_length=300)
     subtitle_es = models.CharField(_("subtitle (Spanish)"), max_length=300, blank=True)
     subtitle_en = models.CharField(_("subtitle (English)"), max_length=300, blank=True)
-    description_es = models.TextField(_("description (Spanish)"))
-    description_en = models.TextField(_("description (English)"))
-    general_objective_es = models.TextField(_("general objective (Spanish)"))
-    general_objective_en = models.TextField(_("general objective (English)"))
-    methodology_es = models.TextField(_("methodology (Spanish)"), blank=True)
-    methodology_en = models.TextField(_("methodology (English)"), blank=True)
-    participation_es = models.TextField(_("participation (Spanish)"), blank=True)
-    participation_en = models.TextField(_("participation (English)"), blank=True)
+    description_es = text_field(_("description (Spanish)"), limits.PROGRAMME_TEXT)
+    description_en = text_field(_("description (English)"), limits.PROGRAMME_TEXT)
+    general_objective_es = text_field(_("general objective (Spanish)"), limits.PROGRAMME_TEXT)
+    general_objective_en = text_field(_("general objective (English)"), limits.PROGRAMME_TEXT)
+    methodology_es = text_field(_("methodology (Spanish)"), limits.PROGRAMME_TEXT, blank=True)
+    methodology_en = text_field(_("methodology (English)"), limits.PROGRAMME_TEXT, blank=True)
+    participation_es = text_field(_("participation (Spanish)"), limits.PROGRAMME_TEXT, blank=True)
+    participation_en = text_field(_("participation (English)"), limits.PROGRAMME_TEXT, blank=True)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,

@@ -12,7 +12,7 @@ from capacita.audit.services import audit_record
 from capacita.programmes.permissions import can_give_role_to
 from capacita.shared.errors import UserError
 
-from .models import Membership, Role
+from .models import Membership, Person, Role
 
 
 class RoleError(UserError):
@@ -74,6 +74,99 @@ def grant_role(
         )
         send_invitation(user, programme, role, organisation=organisation, country=country)
     return membership
+
+
+# What a programme's managers change in its settings page, in the order the page shows it.
+SETTINGS_FIELDS = (
+    "title_es",
+    "title_en",
+    "subtitle_es",
+    "subtitle_en",
+    "description_es",
+    "description_en",
+    "general_objective_es",
+    "general_objective_en",
+    "methodology_es",
+    "methodology_en",
+    "participation_es",
+    "participation_en",
+    "contact_email",
+    "time_zone",
+    "interpretation",
+    "attendance_threshold",
+    "certificate_requires_post_test",
+    "certificate_allows_late_completion",
+    "is_published",
+)
+
+
+def change_settings(programme, values: dict, actor) -> list[str]:
+    """Save the settings in `values` (`SETTINGS_FIELDS` only), checked by the model as a
+    whole, with one audit record naming the fields changed; the names of those fields. The
+    values come from a form that has checked them already; the model checks them again, so
+    nothing half-valid is ever saved."""
+    changed = [
+        name
+        for name in SETTINGS_FIELDS
+        if name in values and getattr(programme, name) != values[name]
+    ]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(programme, name, values[name])
+        programme.full_clean()
+        programme.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.PROGRAMME_CHANGED,
+            subject=programme,
+            programme=programme,
+            # The fields' names only: a programme's texts can be long, and stay in the programme.
+            details={"fields": changed},
+        )
+    return changed
+
+
+def link_person(person, email: str, actor) -> Person:
+    """Link a person of the programme's agenda to the account with `email`, so that they find
+    their items and add their slides; an empty `email` takes the link away. An address with no
+    role in the programme is given the facilitator role first (its account made and invited if
+    need be, as `grant_role` does). One transaction, one audit record."""
+    programme = person.programme
+    email = (email or "").strip().lower()
+    User = get_user_model()
+    with transaction.atomic():
+        if not email:
+            user = None
+        else:
+            user = User.objects.filter(email__iexact=email).first()
+            has_role = (
+                user is not None
+                and Membership.objects.filter(programme=programme, user=user).exists()
+            )
+            if not has_role:
+                first, _space, last = person.name.partition(" ")
+                user = grant_role(
+                    programme,
+                    email=email,
+                    first_name=first,
+                    last_name=last,
+                    language=(user.language if user else "es"),
+                    role=Role.FACILITATOR,
+                    actor=actor,
+                ).user
+        person.user = user
+        person.save(update_fields=["user"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.PERSON_LINKED,
+            subject=person,
+            programme=programme,
+            person=user,
+            details={"person": person.key, "email": email},
+        )
+    return person
 
 
 def refusal(email: str) -> str:

@@ -51,6 +51,7 @@ NARRATIVE, NARRATIVE_LINES = 10_000, 300  # the balance's recommendations; its l
 QUESTION = 1_000  # a question of a test, of a group or on a case
 INSTRUCTIONS = 5_000  # a group's task, a test's introduction
 CASE_STORY = 20_000  # a case study's story
+PROGRAMME_TEXT = 10_000  # a programme's description, objective, methodology, participation
 CERTIFICATE_TEXT = 1_000  # the sentence under the holder's name on a certificate
 
 

@@ -70,7 +70,7 @@ def test_a_focal_point_uploads_a_list_and_the_accepted_nominee_is_invited(
     page.get_by_label("Choose Carla Ibáñez Demo").check()
     page.get_by_label("Decision").select_option("accept")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.locator(".messages")).to_contain_text("Decision recorded for 1 nomination.")
+    expect(page.locator(".messages")).to_contain_text("1 nomination accepted (Guatemala: 1)")
     expect(page.locator("tr", has_text="carla@example.org")).to_contain_text("Accepted")
 
     run_worker()

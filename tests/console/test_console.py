@@ -5,6 +5,7 @@ steps; the same number of queries however many people take part."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -175,7 +176,8 @@ def test_a_manager_opens_and_closes_a_test_from_the_console(client_as, programme
     pre.refresh_from_db()
     assert pre.manual_state == "open"
     line = step(console(client, programme), "tests").lines[0]
-    assert ": open" in line.text
+    assert line.text.startswith("Pre-test: open")
+    assert [label for label, _action, _values in line.posts] == ["Close now", "Follow its dates"]
     assert AuditEvent.objects.filter(action="evaluation.window", subject_id=str(pre.pk)).exists()
 
     client.post(url, {"state": "closed"})
@@ -187,3 +189,63 @@ def test_a_manager_opens_and_closes_a_test_from_the_console(client_as, programme
     pre.refresh_from_db()
     assert pre.manual_state == "closed"
     assert client_as("participant").post(url, {"state": "open"}).status_code == 403
+
+
+def test_the_programmes_texts_are_edited_side_by_side_and_saved(client_as, programme):
+    from capacita.audit.models import AuditEvent
+    from capacita.shared.text_limits import PROGRAMME_TEXT
+
+    client = client_as("manager")
+    url = f"/es/programmes/{programme.slug}/manage/settings/"
+    page = client.get(url).content.decode()
+    assert 'id="id_title_es"' in page and 'id="id_title_en"' in page
+    assert page.index("id_description_es") < page.index("id_description_en")
+    assert "Ciudad de México" in page  # the zones named as places
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (None, False)}
+    data["title_en"] = "Counsellors' programme, second reading"
+    data["description_es"] = "x" * (PROGRAMME_TEXT + 1)
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    # The limit, in the reader's language.
+    assert re.search(r"10\D?000 caracteres", refused.content.decode())
+    programme.refresh_from_db()
+    assert programme.title_en != "Counsellors' programme, second reading"
+
+    data["description_es"] = "Una descripción nueva."
+    assert client.post(url, data).status_code == 302
+    programme.refresh_from_db()
+    assert programme.title_en == "Counsellors' programme, second reading"
+    assert programme.description_es == "Una descripción nueva."
+    event = AuditEvent.objects.filter(action="programme.changed").latest("id")
+    assert event.details == {"fields": ["title_en", "description_es"]}
+    assert client_as("participant").get(url).status_code == 403
+
+
+def test_a_person_of_the_agenda_is_linked_to_an_account_and_unlinked(client_as, programme):
+    from capacita.audit.models import AuditEvent
+    from capacita.programmes.models import Person
+
+    client = client_as("manager")
+    person = Person.objects.filter(programme=programme, user__isnull=True).first()
+    page = client.get(f"/en/programmes/{programme.slug}/manage/people/").content.decode()
+    assert person.name in page
+    url = f"/en/programmes/{programme.slug}/manage/people/{person.pk}/link/"
+    response = client.post(url, {f"p{person.pk}-email": "new.speaker@example.org"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.user.email == "new.speaker@example.org"
+    # An address with no role in the programme got the facilitator role, and an invitation.
+    assert Membership.objects.filter(
+        programme=programme, user=person.user, role=Role.FACILITATOR
+    ).exists()
+    assert AuditEvent.objects.filter(action="programme.person_linked", person=person.user).exists()
+
+    client.post(url, {f"p{person.pk}-email": "not an address"})
+    person.refresh_from_db()
+    assert person.user is not None
+    client.post(url, {f"p{person.pk}-email": ""})
+    person.refresh_from_db()
+    assert person.user is None
+    assert client_as("facilitator").post(url, {f"p{person.pk}-email": ""}).status_code == 403

@@ -436,11 +436,6 @@ NOT_TYPED = {
 PROGRAMME_CONTENT = {
     f"programmes.{field}": "a programme's content, written by its managers"
     for field in (
-        *(
-            f"Programme.{name}_{lang}"
-            for name in ("description", "general_objective", "methodology", "participation")
-            for lang in ("es", "en")
-        ),
         "SpecificObjective.text_es",
         "SpecificObjective.text_en",
         "StructureRow.content_es",

@@ -96,6 +96,12 @@ LABELS = {
     # A new edition made from a programme; a test opened or closed by hand
     "new_edition_of": gettext_lazy("made from"),
     "days_moved": gettext_lazy("days moved"),
+    # A programme's settings changed in its page
+    "fields": gettext_lazy("settings changed"),
+    # A login lockout lifted
+    "failures": gettext_lazy("failed logins"),
+    # A person of the agenda linked to an account
+    "person": gettext_lazy("person of the agenda"),
     "state": gettext_lazy("open or closed"),
     "organisation": gettext_lazy("organisation"),
     # Personal data

@@ -11,10 +11,9 @@ from django.conf import settings
 from capacita.development.demo import DEMO_PASSWORD
 from capacita.programmes.models import Membership, Role
 
-from ..browser.conftest import browser, page  # noqa: F401 (the browser's fixtures)
-from ..browser.test_accessibility import AXE, RUN_AXE, WCAG_TAGS, log_in
-from ..browser.test_screens import FIND_OVERFLOW
 from ..other_programme import another_programme
+from .test_accessibility import AXE, RUN_AXE, WCAG_TAGS, log_in
+from .test_screens import FIND_OVERFLOW
 
 pytestmark = [
     pytest.mark.browser,
