@@ -441,6 +441,14 @@ MATRIX: dict[str, Row] = {
     "console:home": Row(lambda p: [f"{PROGRAMME}/manage/"], MANAGERS_ONLY),
     "console:settings": Row(lambda p: [f"{PROGRAMME}/manage/settings/"], MANAGERS_ONLY),
     "console:people": Row(lambda p: [f"{PROGRAMME}/manage/people/"], MANAGERS_ONLY),
+    "console:countries": Row(lambda p: [f"{PROGRAMME}/manage/countries/"], MANAGERS_ONLY),
+    # Quotas that are not numbers come back with their problems (400), nothing saved.
+    "console:countrie?": Row(
+        lambda p: [f"{PROGRAMME}/manage/countries/"],
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+        data={"quota-0": "x"},
+    ),
     # A form that is not an address comes back with a message; nothing changes.
     "console:link_person": Row(
         lambda p: [f"{PROGRAMME}/manage/people/{p.people.order_by('pk').first().pk}/link/"],

@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         PROGRAMME_CHANGED = "programme.changed", _("programme's settings changed")
         PERSON_LINKED = "programme.person_linked", _("person of the agenda linked to an account")
         ACCOUNT_LOCKOUT_LIFTED = "account.lockout_lifted", _("login lockout lifted")
+        QUOTAS_CHANGED = "programme.quotas", _("countries' quotas changed")
         INVITATION_SENT = "invitation.sent", _("invitation queued")
         ATTENDANCE_IMPORTED = "attendance.imported", _("meeting report imported")
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")

@@ -45,6 +45,7 @@ def console_menu(programme) -> list[Group]:
         Group(
             pgettext("programme step", "Nominations"),
             [
+                entry(_("Countries and quotas"), "console:countries"),
                 entry(_("Nominations"), "nominations:overview"),
                 entry(_("Decide across countries"), "nominations:decide"),
                 entry(_("Focal points"), "nominations:focal_points"),

@@ -169,6 +169,45 @@ def link_person(person, email: str, actor) -> Person:
     return person
 
 
+MAX_QUOTA = 10_000
+
+
+def change_quotas(programme, quotas: dict[int, int], actor) -> list[str]:
+    """Set the member countries' quotas (`quotas`: member country id → places), each a whole
+    number from 0 to `MAX_QUOTA`; the codes of the countries changed. One transaction, one
+    audit record with each change. Raises RoleError, saving nothing, for a value out of range
+    or a country that is not the programme's."""
+    members = {member.pk: member for member in programme.member_countries.select_related("country")}
+    for pk, quota in quotas.items():
+        if pk not in members:
+            raise RoleError(_("One of the countries is not a member of this programme."))
+        if not isinstance(quota, int) or not 0 <= quota <= MAX_QUOTA:
+            raise RoleError(
+                _("%(country)s: a quota is a whole number from 0 to %(limit)s.")
+                % {"country": members[pk].country.name, "limit": MAX_QUOTA}
+            )
+    changes = {
+        members[pk].country.code: [members[pk].quota, quota]
+        for pk, quota in quotas.items()
+        if members[pk].quota != quota
+    }
+    if not changes:
+        return []
+    with transaction.atomic():
+        for pk, quota in quotas.items():
+            if members[pk].quota != quota:
+                members[pk].quota = quota
+                members[pk].save(update_fields=["quota"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.QUOTAS_CHANGED,
+            subject=programme,
+            programme=programme,
+            details={"quotas": changes},
+        )
+    return sorted(changes)
+
+
 def refusal(email: str) -> str:
     """Why a manager may not give a role to `email`, in the reader's language."""
     return _(

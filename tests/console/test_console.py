@@ -249,3 +249,36 @@ def test_a_person_of_the_agenda_is_linked_to_an_account_and_unlinked(client_as, 
     person.refresh_from_db()
     assert person.user is None
     assert client_as("facilitator").post(url, {f"p{person.pk}-email": ""}).status_code == 403
+
+
+def test_the_countries_quotas_are_changed_in_one_page(client_as, programme):
+    from capacita.audit.models import AuditEvent
+
+    client = client_as("manager")
+    url = f"/en/programmes/{programme.slug}/manage/countries/"
+    page = client.get(url)
+    rows = page.context["rows"]
+    data = {f"quota-{row.member.pk}": str(row.quota) for row in rows}
+    mexico = next(row.member for row in rows if row.country.code == "MX")
+    data[f"quota-{mexico.pk}"] = "12"
+    data[f"quota-{rows[0].member.pk}"] = "many"
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "a quota is a whole number from 0 to 10000" in refused.content.decode()
+    mexico.refresh_from_db()
+    assert mexico.quota != 12
+
+    data[f"quota-{rows[0].member.pk}"] = str(rows[0].quota)
+    assert client.post(url, data).status_code == 302
+    mexico.refresh_from_db()
+    assert mexico.quota == 12
+    event = AuditEvent.objects.filter(action="programme.quotas").latest("id")
+    assert list(event.details["quotas"]) == ["MX"] and event.details["quotas"]["MX"][1] == 12
+    # The console's nominations step counts the new places.
+    places = sum(row.quota for row in rows) - rows_quota(rows, "MX") + 12
+    assert f"of {places} places" in step(console(client, programme), "nominations").lines[0].text
+    assert client_as("focal_point").get(url).status_code == 403
+
+
+def rows_quota(rows, code):
+    return next(row.quota for row in rows if row.country.code == code)

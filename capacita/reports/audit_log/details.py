@@ -98,6 +98,8 @@ LABELS = {
     "days_moved": gettext_lazy("days moved"),
     # A programme's settings changed in its page
     "fields": gettext_lazy("settings changed"),
+    # Countries' quotas changed: each country's places before and after
+    "quotas": gettext_lazy("quotas"),
     # A login lockout lifted
     "failures": gettext_lazy("failed logins"),
     # A person of the agenda linked to an account
