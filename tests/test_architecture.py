@@ -82,3 +82,13 @@ def test_the_layers_of_pyproject_are_kept():
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_each_app_has_one_initial_migration():
+    """The project has never been deployed: each app's tables come from one initial migration
+    (`makemigrations --check` in `make test` says nothing is missing from it)."""
+    found = {
+        folder.parent.name: sorted(path.name for path in folder.glob("0*.py"))
+        for folder in PACKAGE.glob("*/migrations")
+    }
+    assert found and all(files == ["0001_initial.py"] for files in found.values()), found

@@ -239,6 +239,8 @@ def import_completion_report(
                 action=AuditEvent.Action.COMPLETION_IMPORTED,
                 subject=completion,
                 programme=programme,
+                # The account read with the report's people: no query per row for it.
+                person=users[completion.user_id],
                 details={
                     "course": course.code,
                     "user": completion.user_id,

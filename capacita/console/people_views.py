@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from capacita.programmes.models import Person
@@ -16,7 +17,9 @@ from .views import managed
 
 
 class LinkForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of their account"), required=False, max_length=254)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail of their account"), required=False, max_length=254
+    )
 
 
 @_guarded

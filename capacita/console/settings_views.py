@@ -57,6 +57,8 @@ class SettingsForm(forms.ModelForm):
 @_guarded
 def settings_page(request, slug):
     programme = managed(request, slug)
+    # The form works on a copy: validating writes into its instance, and the service compares
+    # the posted values with the programme as it was to record what changed.
     form = SettingsForm(request.POST or None, instance=Programme.objects.get(pk=programme.pk))
     status = 200
     if request.method == "POST":

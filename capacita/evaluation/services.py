@@ -463,6 +463,8 @@ def import_responses(
                 action="evaluation.imported",
                 subject=response,
                 programme=programme,
+                # The account read with the file's people: no query per row for it.
+                person=user,
                 details={"kind": kind},
             )
     outcome.saved = len(plans)
