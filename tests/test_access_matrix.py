@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from capacita.console.parts import PARTS
 from capacita.programmes.models import Country, Programme
 
 from .conftest import ROLES
@@ -195,6 +196,30 @@ def other_group_urls(programme):
 def other_group_answer_urls(programme):
     _mine, other = session_2_groups()
     return [f"{PROGRAMME}/sessions/2/groups/{other.pk}/questions/{other.questions.first().pk}/"]
+
+
+def part_urls(programme, page: str, *, addable=False, ordered=False) -> list[str]:
+    """For each of the console's parts with an item in the demo: its list ("list"), its list
+    under its first parent ("nested"), or its first item's page with `page` after it."""
+    urls = []
+    for part in PARTS.values():
+        # A list takes a new item only while it may (one design per programme); an item is
+        # removed only from a part whose items are added.
+        may_add = part.can_add(programme) if page == "list" else part.addable
+        if (addable and not may_add) or (ordered and not part.order):
+            continue
+        first = part.scope(programme).order_by("pk").first()
+        if page == "list":
+            if not part.parent:
+                urls.append(f"{PROGRAMME}/manage/{part.key}/")
+        elif page == "nested":
+            if part.parent and first is not None:
+                parent = part.parent_of(first)
+                urls.append(f"{PROGRAMME}/manage/{part.parent}/{parent.pk}/{part.key}/")
+        elif first is not None:
+            urls.append(f"{PROGRAMME}/manage/{part.key}/{first.pk}/{page}")
+    assert urls, page
+    return urls
 
 
 def demo_slides():
@@ -485,6 +510,33 @@ MATRIX: dict[str, Row] = {
         lambda p: [f"{PROGRAMME}/manage/lockouts/{demo_participant().pk}/lift/"],
         MANAGERS_POST,
         method="post",
+    ),
+    # The programme's parts edited in the console (every part: its list, its first item's
+    # page, moving it, the confirmation before removing it): the programme's managers. An
+    # empty form to add an item comes back with its problems (400), nothing saved.
+    "console:part": Row(lambda p: part_urls(p, "list"), MANAGERS_ONLY),
+    "console:par?": Row(
+        lambda p: part_urls(p, "list", addable=True),
+        answers(403, anonymous=302, manager=400, superuser=400),
+        method="post",
+    ),
+    "console:nested_part": Row(lambda p: part_urls(p, "nested"), MANAGERS_ONLY),
+    "console:part_item": Row(lambda p: part_urls(p, ""), MANAGERS_ONLY),
+    "console:part_remove": Row(lambda p: part_urls(p, "remove/", addable=True), MANAGERS_ONLY),
+    # A preview of the certificate as a holder receives it: the programme's managers.
+    "console:certificate_preview": Row(
+        lambda p: [f"{PROGRAMME}/manage/certificates/preview.pdf?language=both"], MANAGERS_ONLY
+    ),
+    # The pre-test's knowledge questions copied into the post-test: the demo's post-test has
+    # answers, so nothing is copied and the page says why (302).
+    "console:copy_knowledge": Row(
+        lambda p: [f"{PROGRAMME}/manage/tests/copy-knowledge/"], MANAGERS_POST, method="post"
+    ),
+    "console:part_move": Row(
+        lambda p: part_urls(p, "move/", ordered=True),
+        MANAGERS_POST,
+        method="post",
+        data={"direction": "down"},
     ),
     "reports:countr?": Row(lambda p: [f"{PROGRAMME}/reports/GT/"], MANAGERS_ONLY),
     "reports:country_document": Row(

@@ -24,6 +24,7 @@ class AuditEvent(models.Model):
         PERSON_LINKED = "programme.person_linked", _("person of the agenda linked to an account")
         ACCOUNT_LOCKOUT_LIFTED = "account.lockout_lifted", _("login lockout lifted")
         QUOTAS_CHANGED = "programme.quotas", _("countries' quotas changed")
+        PROGRAMME_EDITED = "programme.edited", _("programme's content edited")
         INVITATION_SENT = "invitation.sent", _("invitation queued")
         ATTENDANCE_IMPORTED = "attendance.imported", _("meeting report imported")
         ATTENDANCE_MATCHED = "attendance.matched", _("meeting row matched by hand")

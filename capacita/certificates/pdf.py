@@ -58,6 +58,26 @@ def certificate_hours(programme, design) -> int:
     return int(total / datetime.timedelta(hours=1) + 0.5)
 
 
+# The preview's holder and code: plainly a sample, and a code no certificate has (every real
+# code comes from `codes.new_code`; this one verifies nothing).
+SAMPLE_HOLDER = "Nombre Apellido de Ejemplo"
+SAMPLE_CODE = "0" * 16
+
+
+def preview_certificate(programme, language: str, user) -> bytes:
+    """The PDF a holder would receive from the programme's design and signatories as they are
+    now, in `language` ("es", "en" or "both"), for a sample holder. Nothing is saved."""
+    sample = Certificate(
+        programme=programme,
+        user=user,
+        code=SAMPLE_CODE,
+        holder_name=SAMPLE_HOLDER,
+        language=language,
+        issued_at=timezone.now(),
+    )
+    return _Renderer(programme).render(sample)
+
+
 def render_certificate(certificate) -> bytes:
     """The PDF of one certificate."""
     _certificate, pdf = next(render_certificates([certificate]))

@@ -37,6 +37,21 @@ def is_late(course: Course, completed: bool, completed_at) -> bool:
     return bool(completed and completed_at and course.deadline and completed_at > course.deadline)
 
 
+def deadline_changed(course: Course) -> int:
+    """Each completion of `course` late or not against its deadline as it now is (called in
+    the transaction that changes it); the number of completions whose lateness changed."""
+    completions = CourseCompletion.objects.filter(course=course)
+    late = completions.none()
+    if course.deadline:
+        late = completions.filter(
+            completed=True, completed_at__isnull=False, completed_at__gt=course.deadline
+        )
+    changed = completions.filter(is_late=True).exclude(pk__in=late.values("pk")).update(
+        is_late=False
+    )
+    return changed + late.filter(is_late=False).update(is_late=True)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the report says of one participant, and what the import did with it."""

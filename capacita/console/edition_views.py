@@ -113,7 +113,7 @@ def new_edition_page(request, slug):
                     _(
                         "The new edition is ready, unpublished. Check its dates and the texts "
                         "that name dates, add its meeting links and name its facilitators; "
-                        "then publish it in the administration site."
+                        "then publish it in its settings."
                     ),
                 )
                 return redirect("console:home", edition.slug)

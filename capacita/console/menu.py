@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .parts import PARTS
+
 
 @dataclass
 class Entry:
@@ -28,6 +30,10 @@ def console_menu(programme) -> list[Group]:
     def entry(label, name, *args):
         return Entry(label, reverse(name, args=[slug, *args]))
 
+    def parts(*pairs):
+        """The entries of the parts edited in the console, those there are."""
+        return [entry(label, "console:part", key) for label, key in pairs if key in PARTS]
+
     group_sessions = programme.sessions.filter(group_work__isnull=False).values_list(
         "number", flat=True
     )
@@ -37,7 +43,13 @@ def console_menu(programme) -> list[Group]:
             [
                 entry(_("Console"), "console:home"),
                 entry(_("The programme's settings"), "console:settings"),
-                entry(_("People of the agenda"), "console:people"),
+                *parts(
+                    (_("Organisers and logos"), "organisers"),
+                    (_("Specific objectives"), "objectives"),
+                    (_("Recommended profiles"), "profiles"),
+                    (_("People of the agenda"), "agenda-people"),
+                ),
+                entry(_("Link people to accounts"), "console:people"),
                 entry(_("Programme page"), "programmes:detail"),
                 entry(_("New edition from this one"), "console:new_edition"),
             ],
@@ -45,6 +57,7 @@ def console_menu(programme) -> list[Group]:
         Group(
             pgettext("programme step", "Nominations"),
             [
+                *parts((_("Member countries"), "member-countries")),
                 entry(_("Countries and quotas"), "console:countries"),
                 entry(_("Nominations"), "nominations:overview"),
                 entry(_("Decide across countries"), "nominations:decide"),
@@ -62,7 +75,9 @@ def console_menu(programme) -> list[Group]:
         Group(
             pgettext("programme step", "Sessions and attendance"),
             [
+                *parts((_("Sessions and agenda"), "sessions")),
                 entry(_("Attendance"), "attendance:overview"),
+                *parts((_("Group work"), "group-work"), (_("Case studies"), "cases")),
                 *[
                     entry(
                         _("Groups of session %(number)s") % {"number": number},
@@ -75,15 +90,27 @@ def console_menu(programme) -> list[Group]:
         ),
         Group(
             pgettext("programme step", "Courses and completion"),
-            [entry(_("Course completion"), "completions:overview")],
+            [
+                *parts((_("Online courses"), "courses")),
+                entry(_("Course completion"), "completions:overview"),
+            ],
         ),
         Group(
             pgettext("programme step", "Tests"),
-            [entry(_("Pre-test and post-test report"), "evaluation:report")],
+            [
+                *parts((_("Questions and windows"), "tests")),
+                entry(_("Pre-test and post-test report"), "evaluation:report"),
+            ],
         ),
         Group(
             pgettext("programme step", "Certificates"),
-            [entry(_("Certificates"), "certificates:overview")],
+            [
+                *parts(
+                    (_("Certificate design"), "certificate-design"),
+                    (_("Signatories"), "signatories"),
+                ),
+                entry(_("Certificates"), "certificates:overview"),
+            ],
         ),
         Group(
             pgettext("programme step", "Reports"),

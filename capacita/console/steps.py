@@ -9,6 +9,7 @@ not grow with the number of people: each step reads counts, not people.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -71,7 +72,9 @@ def setup_step(programme, sessions, courses, questionnaires) -> Step:
         Line(
             ngettext("%(count)d country", "%(count)d countries", members) % {"count": members}
             + " · "
-            + ngettext("%(count)d profile", "%(count)d profiles", profiles) % {"count": profiles}
+            + ngettext("%(count)d profile", "%(count)d profiles", profiles) % {"count": profiles},
+            action=_("Member countries"),
+            url=_url("console:part", programme, "member-countries"),
         ),
         Line(
             ngettext("%(count)d virtual session", "%(count)d virtual sessions", len(sessions))
@@ -81,9 +84,28 @@ def setup_step(programme, sessions, courses, questionnaires) -> Step:
             % {"count": len(courses)}
             + " · "
             + ngettext("%(count)d test", "%(count)d tests", len(questionnaires))
-            % {"count": len(questionnaires)}
+            % {"count": len(questionnaires)},
+            action=_("Sessions and agenda"),
+            url=_url("console:part", programme, "sessions"),
         ),
     ]
+    unlinked = [session for session in sessions if not session.meeting_url]
+    if unlinked:
+        lines.append(
+            Line(
+                ngettext(
+                    "%(count)d session has no meeting link yet",
+                    "%(count)d sessions have no meeting link yet",
+                    len(unlinked),
+                )
+                % {"count": len(unlinked)},
+                # Late once the first of them is a week away or less.
+                late=min(session.starts_at for session in unlinked)
+                <= timezone.now() + dt.timedelta(days=7),
+                action=_("Add the links"),
+                url=_url("console:part", programme, "sessions"),
+            )
+        )
     if not programme.is_published:
         lines.append(Line(_("Not published: only its managers see the programme.")))
     return Step(

@@ -69,6 +69,54 @@ def open_or_close(questionnaire: Questionnaire, state: str, actor) -> Questionna
     return questionnaire
 
 
+def copy_knowledge(programme, actor) -> int:
+    """Copy the pre-test's knowledge questions (their sections, questions and choices, the same
+    codes, so that "the same question" is recognised and the gain measured) into the
+    post-test, after its own sections; a question whose code the post-test already has is not
+    copied again. One transaction, one audit record; the number of questions copied. Raises
+    EvaluationError, copying nothing, when the post-test has answers or there is nothing to
+    copy."""
+    tests = {q.kind: q for q in Questionnaire.objects.filter(programme=programme)}
+    pre, post = tests.get(Questionnaire.Kind.PRE), tests.get(Questionnaire.Kind.POST)
+    if pre is None or post is None:
+        raise EvaluationError(_("The programme needs a pre-test and a post-test."))
+    if Response.objects.filter(questionnaire=post).exists():
+        raise EvaluationError(
+            _("The post-test has answers already: its questions stay as they were answered.")
+        )
+    have = {
+        code.casefold()
+        for code in Question.objects.filter(section__questionnaire=post).values_list(
+            "code", flat=True
+        )
+    }
+    sections = Section.objects.filter(
+        questionnaire=pre, kind=Section.Kind.KNOWLEDGE
+    ).prefetch_related("questions__choices")
+    wanted = [
+        (section, [q for q in section.questions.all() if q.code.casefold() not in have])
+        for section in sections
+    ]
+    wanted = [(section, questions) for section, questions in wanted if questions]
+    if not wanted:
+        raise EvaluationError(
+            _("The post-test already asks every knowledge question of the pre-test.")
+        )
+    copied = sum(len(questions) for _section, questions in wanted)
+    with transaction.atomic():
+        place = max(post.sections.values_list("position", flat=True), default=0)
+        for offset, (section, questions) in enumerate(wanted, start=1):
+            _copy_section(section, post, place + offset, questions)
+        audit_record(
+            actor=actor,
+            action="programme.edited",
+            subject=programme,
+            programme=programme,
+            details={"part": "tests", "item": str(post), "change": "copied", "questions": copied},
+        )
+    return copied
+
+
 def default_window(programme, kind: str) -> tuple[dt.datetime | None, dt.datetime | None]:
     """When a test opens and closes unless a manager says otherwise: the pre-test from half
     an hour before session 1 starts until two days after (the consultation at the start of
@@ -250,34 +298,41 @@ def copy_questionnaire(questionnaire: Questionnaire, to_programme, actor=None) -
         review_after_close=questionnaire.review_after_close,
     )
     for section in questionnaire.sections.order_by("position"):
-        new_section = Section.objects.create(
-            questionnaire=copy,
-            position=section.position,
-            kind=section.kind,
-            title_es=section.title_es,
-            title_en=section.title_en,
-        )
-        for question in section.questions.order_by("position"):
-            new_question = Question.objects.create(
-                section=new_section,
-                position=question.position,
-                code=question.code,
-                kind=question.kind,
-                text_es=question.text_es,
-                text_en=question.text_en,
-                required=question.required,
-            )
-            Choice.objects.bulk_create(
-                Choice(
-                    question=new_question,
-                    code=choice.code,
-                    text_es=choice.text_es,
-                    text_en=choice.text_en,
-                    is_correct=choice.is_correct,
-                )
-                for choice in question.choices.all()
-            )
+        _copy_section(section, copy, section.position, section.questions.order_by("position"))
     return copy
+
+
+def _copy_section(section: Section, into: Questionnaire, position: int, questions) -> Section:
+    """A copy of `section` in `into` at `position`, with `questions` (of the section) and
+    their choices, codes and right answers as they are."""
+    new_section = Section.objects.create(
+        questionnaire=into,
+        position=position,
+        kind=section.kind,
+        title_es=section.title_es,
+        title_en=section.title_en,
+    )
+    for question in questions:
+        new_question = Question.objects.create(
+            section=new_section,
+            position=question.position,
+            code=question.code,
+            kind=question.kind,
+            text_es=question.text_es,
+            text_en=question.text_en,
+            required=question.required,
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=new_question,
+                code=choice.code,
+                text_es=choice.text_es,
+                text_en=choice.text_en,
+                is_correct=choice.is_correct,
+            )
+            for choice in question.choices.all()
+        )
+    return new_section
 
 
 # --- Import ---------------------------------------------------------------------------------

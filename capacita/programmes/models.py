@@ -197,7 +197,9 @@ class MemberCountry(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="member_countries"
     )
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="memberships")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="memberships"
+    )
     quota = models.PositiveIntegerField(_("quota"), default=10)
 
     class Meta:

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quota', models.PositiveIntegerField(default=10, verbose_name='quota')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='countries.country')),
+                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='countries.country', verbose_name='country')),
             ],
             options={
                 'verbose_name': 'member country',

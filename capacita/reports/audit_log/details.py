@@ -100,6 +100,11 @@ LABELS = {
     "fields": gettext_lazy("settings changed"),
     # Countries' quotas changed: each country's places before and after
     "quotas": gettext_lazy("quotas"),
+    # A part of a programme edited in the console: which part, which item, what was done
+    "part": gettext_lazy("part of the programme"),
+    "item": gettext_lazy("item"),
+    "change": gettext_lazy("change"),
+    "questions": gettext_lazy("questions copied"),
     # A login lockout lifted
     "failures": gettext_lazy("failed logins"),
     # A person of the agenda linked to an account
