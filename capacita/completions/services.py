@@ -46,8 +46,8 @@ def deadline_changed(course: Course) -> int:
         late = completions.filter(
             completed=True, completed_at__isnull=False, completed_at__gt=course.deadline
         )
-    changed = completions.filter(is_late=True).exclude(pk__in=late.values("pk")).update(
-        is_late=False
+    changed = (
+        completions.filter(is_late=True).exclude(pk__in=late.values("pk")).update(is_late=False)
     )
     return changed + late.filter(is_late=False).update(is_late=True)
 
