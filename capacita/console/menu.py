@@ -46,6 +46,7 @@ def console_menu(programme) -> list[Group]:
                 *parts(
                     (_("Organisers and logos"), "organisers"),
                     (_("Specific objectives"), "objectives"),
+                    (_("The programme's structure"), "structure"),
                     (_("Recommended profiles"), "profiles"),
                     (_("People of the agenda"), "agenda-people"),
                 ),

@@ -23,6 +23,7 @@ from capacita.programmes.models import (
     Person,
     Profile,
     SpecificObjective,
+    StructureRow,
 )
 from capacita.shared.formats import clock, when
 
@@ -163,6 +164,15 @@ PROGRAMME_PARTS = (
         model=SpecificObjective,
         fields=("text_es", "text_en"),
         scope=_by_programme(SpecificObjective),
+    ),
+    Part(
+        key="structure",
+        title=gettext_lazy("the programme's structure"),
+        singular=gettext_lazy("structure row"),
+        model=StructureRow,
+        fields=("activity_es", "activity_en", "content_es", "content_en"),
+        scope=_by_programme(StructureRow),
+        help=gettext_lazy("The table of the programme's page that says what each activity covers."),
     ),
     Part(
         key="profiles",

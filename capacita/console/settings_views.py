@@ -32,9 +32,13 @@ class SettingsForm(forms.ModelForm):
         model = Programme
         fields = SETTINGS_FIELDS
         widgets = {
-            f"{name}_{language}": forms.Textarea(attrs={"rows": 6})
-            for name in ("description", "general_objective", "methodology", "participation")
-            for language in ("es", "en")
+            **{
+                f"{name}_{language}": forms.Textarea(attrs={"rows": 6})
+                for name in ("description", "general_objective", "methodology", "participation")
+                for language in ("es", "en")
+            },
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):

@@ -90,6 +90,8 @@ SETTINGS_FIELDS = (
     "methodology_en",
     "participation_es",
     "participation_en",
+    "start_date",
+    "end_date",
     "contact_email",
     "time_zone",
     "interpretation",

@@ -286,3 +286,19 @@ def test_a_country_already_a_member_is_told_beside_its_field_in_spanish(client_a
         "Otro elemento de la lista ya tiene este valor en: país."
     ]
     assert MemberCountry.objects.filter(programme=programme, country=mexico).count() == 1
+
+
+def test_the_programmes_dates_are_set_in_its_settings(client_as, programme):
+    client = client_as("manager")
+    url = "/en/programmes/crm-2021/manage/settings/"
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (None, False)}
+    data.update(start_date="2021-10-26", end_date="2021-10-20")
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "cannot end before it starts" in refused.content.decode()
+    data["end_date"] = "2021-10-30"
+    assert client.post(url, data).status_code == 302
+    programme.refresh_from_db()
+    assert programme.end_date == dt.date(2021, 10, 30)
