@@ -76,6 +76,8 @@ class Part:
     # More on an item's page than its form (linking a person to an account): item →
     # {"template": …, and what the template reads}.
     extra: Callable[[object], dict] | None = None
+    # How an item is named in the console's pages (its `str` unless said otherwise).
+    label: Callable[[object], str] = str
     # A template included under a list (the certificate's preview).
     list_extra: str = ""
     # Widgets of their own for some fields.

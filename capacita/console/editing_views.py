@@ -49,7 +49,7 @@ def _trail(part: Part, programme, parent) -> list[tuple[str, str]]:
         above = PARTS[part.parent]
         trail[:0] = [
             (capfirst(str(above.title)), list_url(above, programme, above.parent_of(parent))),
-            (str(parent), item_url(above, programme, parent)),
+            (above.label(parent), item_url(above, programme, parent)),
         ]
         part, parent = above, above.parent_of(parent)
     return [(_("Console"), reverse("console:home", args=[programme.slug])), *trail]
@@ -109,7 +109,10 @@ def part_list(request, slug, key, parent_key=None, parent=None):
         elif request.method == "POST":
             raise Http404
         items = list(part.siblings(programme, parent_item))
-        rows = [(item, item_url(part, programme, item), part.figures(item)) for item in items]
+        rows = [
+            (part.label(item), item_url(part, programme, item), part.figures(item), item.pk)
+            for item in items
+        ]
         return _page(
             request,
             programme,
@@ -117,6 +120,7 @@ def part_list(request, slug, key, parent_key=None, parent=None):
             {
                 "part": part,
                 "parent": parent_item,
+                "parent_label": PARTS[part.parent].label(parent_item) if parent_item else "",
                 "rows": rows,
                 "form": form,
                 "trail": _trail(part, programme, parent_item),
@@ -165,6 +169,7 @@ def part_item(request, slug, key, pk):
             {
                 "part": part,
                 "item": item,
+                "label": part.label(item),
                 "form": form,
                 "children": children,
                 "extra": _more(part, item),
@@ -213,6 +218,7 @@ def part_remove(request, slug, key, pk):
         {
             "part": part,
             "item": item,
+            "label": part.label(item),
             "reason": reason,
             "children": [
                 (capfirst(str(child.title)), child.siblings(programme, item).count())

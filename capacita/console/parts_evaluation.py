@@ -117,7 +117,9 @@ PARTS = (
             "review_after_submit",
             "review_after_close",
         ),
-        scope=lambda programme: Questionnaire.objects.filter(programme=programme),
+        # The pre-test first.
+        scope=lambda programme: Questionnaire.objects.filter(programme=programme).order_by("-kind"),
+        label=lambda test: test.get_kind_display().capitalize(),
         order=None,
         addable=False,
         step="tests",

@@ -93,6 +93,10 @@ def _group_fits_its_grouping(form, _programme) -> None:
         form.add_error("perspective", _("A group of a session grouped by theme has a perspective."))
 
 
+def _work_extra(work) -> dict:
+    return {"template": "console/_group_work_people.html", "work": work}
+
+
 def _case_extra(case) -> dict:
     """The programmes whose sessions study the case: a change shows in each of them."""
     from_programmes = (
@@ -135,6 +139,7 @@ PARTS = (
         step="sessions",
         blocked=_work_blocked,
         figures=_work_figures,
+        extra=_work_extra,
         choices={"session": lambda programme: programme.sessions.all()},
         related=("session",),
         help=gettext_lazy(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.shared.errors import UserError
 
 from .editing import Part
 
@@ -17,10 +18,8 @@ from .editing import Part
 _PASSING = 32_000
 
 
-class EditError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class EditError(UserError):
+    """A change that cannot be made; `message` says why in the active language."""
 
 
 def _record(actor, programme, part: Part, item, change: str, fields=()):

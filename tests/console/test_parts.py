@@ -35,7 +35,9 @@ def test_every_top_list_and_a_nested_one_show_their_items(client_as, programme):
         assert len(response.context["rows"]) == part.siblings(programme).count()
     session = programme.sessions.get(number=1)
     response = client.get(f"{BASE}/sessions/{session.pk}/agenda-items/")
-    assert [row[0] for row in response.context["rows"]] == list(session.items.order_by("position"))
+    assert [row[3] for row in response.context["rows"]] == list(
+        session.items.order_by("position").values_list("pk", flat=True)
+    )
 
 
 def test_a_session_moved_by_an_hour_in_the_programmes_zone(client_as, programme):

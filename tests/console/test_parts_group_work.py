@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from capacita.agenda.models import VirtualSession
-from capacita.case_study.models import CaseQuestion, SessionCase
+from capacita.case_study.models import Case, CaseQuestion, SessionCase
 from capacita.groupwork.models import GroupQuestion, SessionWork, WorkGroup
 from capacita.programmes.models import Country
 
@@ -91,7 +91,8 @@ def test_a_group_question_added_in_both_languages(client_as, programme):
 def test_a_case_and_its_questions_and_who_else_studies_it(client_as, programme):
     client = client_as("manager")
     lists = client.get(f"{BASE}/cases/")
-    (case,) = [row[0] for row in lists.context["rows"]]
+    (case_pk,) = [row[3] for row in lists.context["rows"]]
+    case = Case.objects.get(pk=case_pk)
     assert (
         "Shared with other programmes"
         not in client.get(f"{BASE}/cases/{case.pk}/").content.decode()
@@ -124,3 +125,12 @@ def test_a_case_and_its_questions_and_who_else_studies_it(client_as, programme):
     assert added.status_code == 302
     assert CaseQuestion.objects.filter(case=case, text_en="Which barriers?").exists()
     assert client.get(f"{BASE}/cases/").context["form"] is None
+
+
+def test_the_group_works_page_leads_to_placing_people_and_back(client_as, programme):
+    client = client_as("manager")
+    by_country = work(programme, 2)
+    page = client.get(f"{BASE}/group-work/{by_country.pk}/").content.decode()
+    assert "/en/programmes/crm-2021/sessions/2/groups/" in page
+    organise = client.get("/en/programmes/crm-2021/sessions/2/groups/").content.decode()
+    assert f"/manage/group-work/{by_country.pk}/" in organise
