@@ -92,6 +92,8 @@ class Part:
     # Related objects read with the items of the list (select/prefetch).
     related: tuple[str, ...] = ()
     prefetch: tuple[str, ...] = ()
+    # Figures read with the items (counts of what belongs to each), for `figures`.
+    annotate: dict = field(default_factory=dict)
 
     def parent_of(self, item):
         return getattr(item, self.parent_field) if self.parent else None
@@ -104,6 +106,8 @@ class Part:
             queryset = queryset.select_related(*self.related)
         if self.prefetch:
             queryset = queryset.prefetch_related(*self.prefetch)
+        if self.annotate:
+            queryset = queryset.annotate(**self.annotate)
         return queryset
 
     def can_add(self, programme, parent=None) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -97,7 +98,7 @@ def _next_item(_programme, session) -> dict:
 
 
 def _session_figures(session) -> list[str]:
-    count = session.items.count()
+    count = session.item_count
     return [
         when(session.starts_at, session.programme.zone),
         ngettext("%(count)s agenda item", "%(count)s agenda items", count) % {"count": count},
@@ -247,6 +248,7 @@ PROGRAMME_PARTS = (
         initial=_next_session,
         figures=_session_figures,
         related=("programme",),
+        annotate={"item_count": Count("items")},
         help=gettext_lazy(
             "Each session's times, meeting link, recording and interpretation; its agenda is on "
             "its own page."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -45,7 +46,7 @@ def _question_blocked(question) -> str:
 
 
 def _work_figures(work) -> list[str]:
-    count = work.groups.count()
+    count = work.group_count
     return [
         work.get_grouping_display(),
         ngettext("%(count)d group", "%(count)d groups", count) % {"count": count},
@@ -139,6 +140,7 @@ PARTS = (
         step="sessions",
         blocked=_work_blocked,
         figures=_work_figures,
+        annotate={"group_count": Count("groups")},
         extra=_work_extra,
         choices={"session": lambda programme: programme.sessions.all()},
         related=("session",),

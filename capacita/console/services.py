@@ -70,7 +70,11 @@ def move_item(part: Part, item, direction: str, programme, actor) -> bool:
     if not part.order or direction not in ("up", "down"):
         return False
     with transaction.atomic():
-        siblings = part.siblings(programme, part.parent_of(item)).select_for_update()
+        # The siblings bare (no counts or related rows, which locking refuses on PostgreSQL).
+        siblings = part.scope(programme)
+        if part.parent:
+            siblings = siblings.filter(**{part.parent_field: part.parent_of(item)})
+        siblings = siblings.select_for_update()
         place = getattr(item, part.order)
         if direction == "up":
             neighbour = (

@@ -304,3 +304,56 @@ def test_the_programmes_dates_are_set_in_its_settings(client_as, programme):
     assert client.post(url, data).status_code == 302
     programme.refresh_from_db()
     assert programme.end_date == dt.date(2021, 10, 30)
+
+
+@pytest.mark.parametrize("key", ["sessions", "agenda-items", "agenda-roles", "groups"])
+def test_a_lists_queries_do_not_grow_with_its_items(client_as, programme, key):
+    """The figures beside each item are read with the list, whatever its length."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from capacita.agenda.models import AgendaParticipant
+    from capacita.groupwork.models import WorkGroup
+
+    client = client_as("manager")
+    part = PARTS[key]
+    first = part.scope(programme).order_by("pk").first()
+    parent = part.parent_of(first)
+    url = f"{BASE}/{part.parent}/{parent.pk}/{key}/" if part.parent else f"{BASE}/{key}/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for extra in range(3):
+        if key == "sessions":
+            session = programme.sessions.order_by("-number").first()
+            session.pk = None
+            session.number += 1
+            session.save()
+            AgendaItem.objects.create(
+                session=session,
+                position=1,
+                starts_at=session.starts_at,
+                kind="welcome",
+                title_es="x",
+                title_en="x",
+            )
+        elif key == "agenda-items":
+            AgendaItem.objects.create(
+                session=parent,
+                position=100 + extra,
+                starts_at=parent.starts_at,
+                kind="panel",
+                title_es="x",
+                title_en="x",
+            )
+        elif key == "agenda-roles":
+            person = programme.people.exclude(agenda_parts__item=parent).first()
+            AgendaParticipant.objects.create(item=parent, person=person, role="speaker")
+        else:
+            group = WorkGroup.objects.create(session_work=parent, name_es="G", name_en="G")
+            group.countries.set(programme.countries.all()[:1])
+    assert queries() == before
