@@ -1,6 +1,7 @@
 """The console's parts of the pre-test and post-test: each test's texts, window and review
 options; its sections; their questions; each question's choices and which are right. The
-post-test's page copies the pre-test's knowledge questions into it (`tests_views`)."""
+post-test's page copies the pre-test's knowledge questions into it (`tests_views`); each test's
+page opens or closes it now (`console:test_window`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from capacita.evaluation.models import Answer, Choice, Question, Questionnaire, Section
+from capacita.evaluation.services import CLOSED, NOT_YET, OPEN, questionnaire_window_state
 from capacita.shared.formats import when
 
 from .editing import Part
+from .steps import window_buttons
 
 CHOOSING = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUE_FALSE)
 
@@ -97,8 +100,25 @@ def _one_right_answer(form, _programme) -> None:
         )
 
 
+_WINDOW = {
+    OPEN: gettext_lazy("This test is open now."),
+    NOT_YET: gettext_lazy("This test is not open yet."),
+    CLOSED: gettext_lazy("This test is closed now."),
+}
+
+
 def _test_extra(test) -> dict:
-    return {"template": "console/_tests_copy.html", "test": test}
+    """The test's window as it stands, with the buttons that open or close it now (those of
+    the console's home, `console:test_window`), and, on the post-test, the copy of the
+    pre-test's knowledge questions."""
+    state = questionnaire_window_state(test)
+    return {
+        "template": "console/_tests_item.html",
+        "test": test,
+        "window": _WINDOW[state],
+        "by_hand": test.manual_state != Questionnaire.ManualState.AUTO,
+        "buttons": window_buttons(test.programme, test, state),
+    }
 
 
 PARTS = (

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from capacita.case_study.models import Case, CaseQuestion, SessionCase
+from capacita.case_study.models import Assessment, Case, CaseQuestion, SessionCase
 from capacita.groupwork.models import (
     AnswerVersion,
     GroupMember,
@@ -20,7 +20,7 @@ from capacita.groupwork.models import (
     SessionWork,
     WorkGroup,
 )
-from capacita.programmes.models import Country, Role
+from capacita.programmes.models import Role
 
 from .editing import Part
 
@@ -28,13 +28,21 @@ from .editing import Part
 def _work_blocked(work) -> str:
     if GroupMember.objects.filter(session_work=work).exists():
         return _("People are placed in its groups: it stays.")
+    if (
+        AnswerVersion.objects.filter(question__group__session_work=work).exists()
+        or Assessment.objects.filter(group__session_work=work).exists()
+    ):
+        return _("Its groups have written answers: it stays.")
     return ""
 
 
 def _group_blocked(group) -> str:
     if group.memberships.exists():
         return _("People are placed in this group: move them to other groups first.")
-    if AnswerVersion.objects.filter(question__group=group).exists():
+    if (
+        AnswerVersion.objects.filter(question__group=group).exists()
+        or Assessment.objects.filter(group=group).exists()
+    ):
         return _("The group has written answers: it stays.")
     return ""
 
@@ -66,32 +74,97 @@ def _group_figures(group) -> list[str]:
 
 
 def _group_fits_its_grouping(form, _programme) -> None:
-    """By country, a group gathers countries (each in one group of the session); by theme, it
-    studies the case from a perspective."""
+    """By country, a group gathers the participants of its countries (each country in one
+    group of the session), without a perspective; by theme, the participants of every
+    country are balanced across the groups, each studying the case from its perspective
+    (`groupwork.services.assign_automatically`)."""
     group = form.instance
     work = group.session_work
     countries = form.cleaned_data.get("countries")
     perspective = form.cleaned_data.get("perspective")
     if work.grouping == SessionWork.Grouping.COUNTRY:
+        if perspective:
+            form.add_error(
+                "perspective",
+                _("A group of a session grouped by country has no perspective: leave it empty."),
+            )
         if countries is not None and not countries:
             form.add_error("countries", _("A group of a session grouped by country has countries."))
         elif countries:
-            taken = (
-                Country.objects.filter(work_groups__session_work=work, pk__in=countries)
-                .exclude(work_groups=group.pk)
+            others = (
+                WorkGroup.objects.filter(session_work=work, countries__in=countries)
+                .exclude(pk=group.pk)
+                .prefetch_related("countries")
                 .distinct()
             )
-            if group.pk is None:
-                taken = Country.objects.filter(work_groups__session_work=work, pk__in=countries)
-            names = sorted({country.name for country in taken})
-            if names:
+            chosen = {country.pk for country in countries}
+            taken = sorted(
+                f"{country.name} (“{other.name}”)"
+                for other in others
+                for country in other.countries.all()
+                if country.pk in chosen
+            )
+            if taken:
                 form.add_error(
                     "countries",
                     _("Already in another group of this session: %(countries)s.")
-                    % {"countries": ", ".join(names)},
+                    % {"countries": ", ".join(taken)},
                 )
-    elif not perspective:
+        return
+    if not perspective:
         form.add_error("perspective", _("A group of a session grouped by theme has a perspective."))
+    if countries:
+        form.add_error(
+            "countries",
+            _(
+                "A group of a session grouped by theme gathers participants of every country, "
+                "balanced automatically: leave its countries empty."
+            ),
+        )
+
+
+def _sessions(programme):
+    """The programme's sessions, each knowing whether it has its group work already."""
+    return programme.sessions.annotate(
+        has_work=Exists(SessionWork.objects.filter(session=OuterRef("pk")))
+    ).order_by("number")
+
+
+class _SessionSelect(forms.Select):
+    """A session that has its group work already is shown but cannot be chosen again (unless
+    it is this group work's own)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        session = getattr(value, "instance", None)
+        if session is not None and getattr(session, "has_work", False) and not selected:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def _work_fits_its_session(form, _programme) -> None:
+    """One group work per session; the groups of a session's group work stay with it. (Said
+    here, on the field, rather than in the model's own words.)"""
+    work = form.instance
+    session = form.cleaned_data.get("session")
+    # The form's instance keeps its session until the form is valid.
+    if session is None or session.pk == work.session_id:
+        return
+    if SessionWork.objects.filter(session=session).exclude(pk=work.pk).exists():
+        form.add_error(
+            "session",
+            _("“%(session)s” has its group work already: change it on its page.")
+            % {"session": session},
+        )
+    elif work.pk is not None and work.groups.exists():
+        form.add_error(
+            "session",
+            _(
+                "Its groups, their members and their answers belong to “%(session)s”: the "
+                "group work stays with it."
+            )
+            % {"session": work.session},
+        )
 
 
 def _work_extra(work) -> dict:
@@ -109,6 +182,20 @@ def _case_extra(case) -> dict:
         "template": "console/_case_shared.html",
         "programmes": list({link.session_work.session.programme for link in from_programmes}),
     }
+
+
+def _case_figures(case) -> list[str]:
+    others = case.programme_count - 1
+    if others < 1:
+        return []
+    return [
+        ngettext(
+            "shared with %(count)d other programme",
+            "shared with %(count)d other programmes",
+            others,
+        )
+        % {"count": others}
+    ]
 
 
 def _studied(programme):
@@ -142,7 +229,9 @@ PARTS = (
         figures=_work_figures,
         annotate={"group_count": Count("groups")},
         extra=_work_extra,
-        choices={"session": lambda programme: programme.sessions.all()},
+        check=_work_fits_its_session,
+        choices={"session": _sessions},
+        widgets={"session": _SessionSelect},
         related=("session",),
         help=gettext_lazy(
             "The sessions that work in groups, and how their groups are made. People are "
@@ -205,6 +294,10 @@ PARTS = (
         addable=False,
         step="sessions",
         extra=_case_extra,
+        figures=_case_figures,
+        annotate={
+            "programme_count": Count("sessions__session_work__session__programme", distinct=True)
+        },
         help=gettext_lazy(
             "The cases the programme's sessions study in groups, with the guiding questions for "
             "each perspective. A case may be shared with other programmes: its page says so."
@@ -220,5 +313,7 @@ PARTS = (
         parent="cases",
         parent_field="case",
         step="sessions",
+        # Said on each question's page too: the questions are the case's, in every programme.
+        extra=lambda question: _case_extra(question.case),
     ),
 )

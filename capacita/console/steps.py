@@ -290,7 +290,7 @@ def tests_step(programme, questionnaires, participants: int, now) -> Step:
             text = _("%(test)s: not open yet")
         else:
             text = _("%(test)s: closed, %(answered)d of %(participants)d answered")
-        lines.append(Line(text % figures, posts=_window_buttons(programme, questionnaire, state)))
+        lines.append(Line(text % figures, posts=window_buttons(programme, questionnaire, state)))
     if not questionnaires:
         lines.append(Line(_("No test yet.")))
     return Step(
@@ -302,7 +302,7 @@ def tests_step(programme, questionnaires, participants: int, now) -> Step:
     )
 
 
-def _window_buttons(programme, questionnaire, state: str) -> list[tuple[str, str, dict]]:
+def window_buttons(programme, questionnaire, state: str) -> list[tuple[str, str, dict]]:
     """What the manager can do with the test now (`state`: its window as it stands): open it
     if it is not open, close it if it is, and give it back to its dates if a hand holds it."""
     url = _url("console:test_window", programme, questionnaire.kind)
