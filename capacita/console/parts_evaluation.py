@@ -8,7 +8,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacita.evaluation.models import Answer, Choice, Question, Questionnaire, Section
+from capacita.evaluation.models import (
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+)
 from capacita.evaluation.services import CLOSED, NOT_YET, OPEN, questionnaire_window_state
 from capacita.shared.formats import when
 
@@ -118,6 +125,8 @@ def _test_extra(test) -> dict:
         "window": _WINDOW[state],
         "by_hand": test.manual_state != Questionnaire.ManualState.AUTO,
         "buttons": window_buttons(test.programme, test, state),
+        # Answered questions stay as they were: nothing is copied into an answered test.
+        "answered": Response.objects.filter(questionnaire=test).exists(),
     }
 
 

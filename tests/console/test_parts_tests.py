@@ -144,9 +144,13 @@ def test_the_knowledge_questions_copied_into_an_empty_post_test(client_as, progr
     assert copied.count() == knowledge.count()
 
 
-def test_the_copy_is_offered_on_the_post_tests_page_only(client_as, programme):
+def test_the_copy_is_offered_on_an_unanswered_post_tests_page_only(client_as, programme):
     client = client_as("manager")
     tests = {q.kind: q for q in Questionnaire.objects.filter(programme=programme)}
+    answered = client.get(f"{BASE}/tests/{tests['post'].pk}/").content.decode()
+    assert "copy-knowledge" not in answered
+    assert "has answers already" in answered
+    Response.objects.filter(questionnaire=tests["post"]).delete()
     assert "copy-knowledge" in client.get(f"{BASE}/tests/{tests['post'].pk}/").content.decode()
     assert "copy-knowledge" not in client.get(f"{BASE}/tests/{tests['pre'].pk}/").content.decode()
 
