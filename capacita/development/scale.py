@@ -78,6 +78,11 @@ PAGES_LISTING_PEOPLE = [
     ("personal data", "personal-data/", "manager"),
     ("audit", "audit/", "manager"),
     ("audit as CSV", "audit.csv", "manager"),
+    # The organisers' console: its steps count people; its decisions list them.
+    ("the console", "manage/", "manager"),
+    ("decisions across countries", "nominations/decide/", "manager"),
+    ("the country reports' chooser", "reports/", "manager"),
+    ("member countries", "manage/member-countries/", "manager"),
 ]
 
 # The proportions of a real edition.
