@@ -63,10 +63,51 @@ def certificate_hours(programme, design) -> int:
 SAMPLE_HOLDER = "Nombre Apellido de Ejemplo"
 SAMPLE_CODE = "0" * 16
 
+# Across the preview's page, so that it can never pass for a certificate: a mark drawn over
+# the page by a style sheet of the preview's own (the certificate's template and style sheet
+# are those of every certificate).
+PREVIEW_MARK_STYLE = """
+body::after {
+  content: "%(mark)s";
+  white-space: pre;
+  position: fixed;
+  top: 38%%;
+  left: 0;
+  right: 0;
+  text-align: center;
+  font-family: "Capacita Liberation Sans", sans-serif;
+  font-weight: bold;
+  font-size: 40pt;
+  line-height: 1.2;
+  letter-spacing: 2pt;
+  color: rgba(190, 30, 45, 0.28);
+  transform: rotate(-14deg);
+}
+"""
+
+
+def preview_mark(language: str) -> str:
+    """The words across a preview in `language` ("es", "en" or "both"), a line a language."""
+    lines = []
+    for each in LANGUAGES[language]:
+        with translation.override(each):
+            lines.append(gettext("SAMPLE · NOT A CERTIFICATE"))
+    return "\n".join(lines)
+
+
+def _css_string(text: str) -> str:
+    """`text` as the inside of a CSS string: quotes and backslashes escaped, lines as \\A."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return escaped.replace("\n", "\\A ")
+
 
 def preview_certificate(programme, language: str, user) -> bytes:
     """The PDF a holder would receive from the programme's design and signatories as they are
-    now, in `language` ("es", "en" or "both"), for a sample holder. Nothing is saved."""
+    now, in `language` ("es", "en" or "both"), for a sample holder, through the certificates'
+    own renderer, with "SAMPLE · NOT A CERTIFICATE" across the page and a code that verifies
+    nothing. Nothing is saved: the sample certificate is never stored."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown certificate language {language!r}")
     sample = Certificate(
         programme=programme,
         user=user,
@@ -75,7 +116,15 @@ def preview_certificate(programme, language: str, user) -> bytes:
         language=language,
         issued_at=timezone.now(),
     )
-    return _Renderer(programme).render(sample)
+    renderer = _Renderer(programme)
+    renderer.stylesheet = CSS(
+        string=font_faces()
+        + STYLE_SHEET.read_text(encoding="utf-8")
+        + PREVIEW_MARK_STYLE % {"mark": _css_string(preview_mark(language))},
+        url_fetcher=renderer.fetcher,
+        font_config=renderer.font_config,
+    )
+    return renderer.render(sample)
 
 
 def render_certificate(certificate) -> bytes:

@@ -19,7 +19,8 @@ _BRACED = re.compile(r"\{([^{}]*)\}")
 
 
 def _placeholders_known(form, _programme) -> None:
-    """A word in braces the certificate would print as typed ({programa}) is told."""
+    """A word in braces the certificate would print as typed ({programa}) is told, and so is
+    a brace without its pair ({programme) or a placeholder in a title, which is not replaced."""
     for name in ("body_es", "body_en"):
         text = form.cleaned_data.get(name) or ""
         unknown = sorted({word for word in _BRACED.findall(text) if word not in KNOWN})
@@ -32,6 +33,30 @@ def _placeholders_known(form, _programme) -> None:
                 )
                 % {"unknown": ", ".join("{" + word + "}" for word in unknown)},
             )
+        elif "{" in _BRACED.sub("", text) or "}" in _BRACED.sub("", text):
+            form.add_error(
+                name,
+                _(
+                    "A brace has no pair: write {programme}, {dates} or {hours} whole, each "
+                    "between its two braces."
+                ),
+            )
+    for name in ("title_es", "title_en"):
+        if _BRACED.search(form.cleaned_data.get(name) or ""):
+            form.add_error(
+                name,
+                _(
+                    "The title is printed as typed: {programme}, {dates} and {hours} are "
+                    "replaced only in the text."
+                ),
+            )
+
+
+def _signatory_figures(signatory) -> list[str]:
+    figures = [signatory.job_title]
+    if not signatory.signature:
+        figures.append(_("no image of the signature yet"))
+    return figures
 
 
 def _design_extra(design) -> dict:
@@ -72,6 +97,7 @@ PARTS = (
         ),
         scope=lambda programme: Signatory.objects.filter(programme=programme),
         step="certificates",
+        figures=_signatory_figures,
         help=gettext_lazy(
             "Who signs the certificates, in this order, with the image of their signature. "
             "Certificates already issued keep the signatures they were issued with."
