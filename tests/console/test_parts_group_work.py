@@ -16,6 +16,21 @@ from ..other_programme import another_programme
 BASE = "/en/programmes/crm-2021/manage"
 
 
+def studied_elsewhere(case) -> SessionWork:
+    """A session of another programme that studies `case` too: its group work."""
+    session = VirtualSession.objects.create(
+        programme=another_programme(),
+        number=1,
+        title_es="S",
+        title_en="S",
+        starts_at=dt.datetime(2031, 1, 1, 15, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2031, 1, 1, 17, tzinfo=dt.UTC),
+    )
+    work = SessionWork.objects.create(session=session, grouping="theme")
+    SessionCase.objects.create(session_work=work, case=case)
+    return work
+
+
 def work(programme, number) -> SessionWork:
     return SessionWork.objects.get(session__programme=programme, session__number=number)
 
@@ -98,18 +113,7 @@ def test_a_case_and_its_questions_and_who_else_studies_it(client_as, programme):
         not in client.get(f"{BASE}/cases/{case.pk}/").content.decode()
     )
     # Another programme's session studies the same case: the page names it.
-    other = another_programme()
-    session = VirtualSession.objects.create(
-        programme=other,
-        number=1,
-        title_es="S",
-        title_en="S",
-        starts_at=dt.datetime(2031, 1, 1, 15, tzinfo=dt.UTC),
-        ends_at=dt.datetime(2031, 1, 1, 17, tzinfo=dt.UTC),
-    )
-    SessionCase.objects.create(
-        session_work=SessionWork.objects.create(session=session, grouping="theme"), case=case
-    )
+    studied_elsewhere(case)
     page = client.get(f"{BASE}/cases/{case.pk}/").content.decode()
     assert "Shared with other programmes" in page and "Another programme" in page
     form = client.get(f"{BASE}/cases/{case.pk}/").context["form"]

@@ -16,7 +16,7 @@ from capacita.countries.models import Country
 from capacita.groupwork.models import AnswerVersion, GroupQuestion, SessionWork, WorkGroup
 from capacita.programmes.models import Membership, Role
 
-from ..other_programme import another_programme
+from .test_parts_group_work import studied_elsewhere
 
 EN = "/en/programmes/crm-2021/manage"
 ES = "/es/programmes/crm-2021/manage"
@@ -348,17 +348,7 @@ def test_the_case_and_its_questions_edited_in_both_languages(client_as, programm
 def test_a_shared_case_says_so_and_another_programmes_case_is_out_of_reach(client_as, programme):
     client = client_as("manager")
     case = studied_case(programme)
-    other = another_programme()
-    session = VirtualSession.objects.create(
-        programme=other,
-        number=1,
-        title_es="S",
-        title_en="S",
-        starts_at=dt.datetime(2031, 1, 1, 15, tzinfo=dt.UTC),
-        ends_at=dt.datetime(2031, 1, 1, 17, tzinfo=dt.UTC),
-    )
-    other_work = SessionWork.objects.create(session=session, grouping="theme")
-    SessionCase.objects.create(session_work=other_work, case=case)
+    other_work = studied_elsewhere(case)
     assert "shared with 1 other programme" in client.get(f"{EN}/cases/").content.decode()
     assert "compartido con 1 programa más" in client.get(f"{ES}/cases/").content.decode()
     page = client.get(f"{ES}/cases/{case.pk}/").content.decode()
