@@ -103,3 +103,48 @@ def pytest_collection_modifyitems(items):
     """Browser tests run last: their live server needs committed data, which the database
     flush after each of them removes, and the other tests share the demo loaded once."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# The kept progress (`capacita.certificates.kept`) checked after every test that used the
+# database and passed: the rule worked out afresh must agree with what the services kept. A
+# service that changes what the rule reads without saying so fails the test that runs it. A
+# test that corrupts the kept progress on purpose says so with `@pytest.mark.stale_progress`.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.passed_its_call = report.passed
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        _check_kept_progress(item)
+    finally:
+        result = yield
+    return result
+
+
+def _check_kept_progress(item) -> None:
+    if not getattr(item, "passed_its_call", False):
+        return
+    if "_django_db_helper" not in item.fixturenames or item.get_closest_marker("stale_progress"):
+        return
+    from django.db import DatabaseError, transaction
+    from pytest_django.plugin import blocking_manager_key
+
+    from capacita.certificates.kept import differences
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if transaction.get_connection().needs_rollback:
+            return  # the test left its transaction broken on purpose: nothing can be read
+        try:
+            found = [
+                f"{programme.slug}: {line}"
+                for programme in Programme.objects.all()
+                for line in differences(programme)
+            ]
+        except DatabaseError:
+            return
+    assert not found, "The kept progress differs from the rule:\n" + "\n".join(found[:20])

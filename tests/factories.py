@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 
 from capacita.agenda.models import AgendaItem, VirtualSession
 from capacita.case_study.models import Case, SessionCase
+from capacita.certificates.kept import refresh
 from capacita.countries.models import Country
 from capacita.groupwork.models import GroupMember, GroupQuestion, SessionWork, WorkGroup
 from capacita.nominations.models import Nomination
@@ -167,6 +168,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
                 lambda membership: MemberCountryFactory(programme=membership.programme).country
             ),
         )
+
+    @factory.post_generation
+    def kept_progress(membership, create, extracted, **kwargs):
+        # A participant's standing, as the services that admit people leave it.
+        if create and membership.role == Role.PARTICIPANT:
+            refresh(membership.programme, [membership.user_id])
 
 
 class VirtualSessionFactory(factory.django.DjangoModelFactory):

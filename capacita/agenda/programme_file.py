@@ -22,6 +22,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from capacita.programmes.events import progress_changed
 from capacita.programmes.models import (
     Country,
     Programme,
@@ -691,6 +692,8 @@ def load_programme(spec: ProgrammeSpec) -> Programme:
                 for role, parts in item["parts"].items()
                 for order, (key, tbc) in enumerate(parts)
             )
+    # Sessions, courses and the rule may have changed: every participant's standing with it.
+    progress_changed(programme)
     return programme
 
 

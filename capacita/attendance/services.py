@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import account_of, audit_record, given_reason
+from capacita.programmes.events import progress_changed
 from capacita.programmes.models import Membership, Role
 from capacita.shared.errors import UserError
 from capacita.shared.zones import zone_or_none
@@ -179,7 +180,7 @@ def _recompute(
     figures = _Figures(session)
     now = timezone.now()
     people: dict[int, PersonResult] = {}
-    to_create, to_update = [], []
+    to_create, to_update, changed = [], [], set()
     for user_id in user_ids:
         spans = spans_by_user.get(user_id)
         if spans:
@@ -192,10 +193,12 @@ def _recompute(
         if record is None:
             status, corrected, reason = imported or Status.ABSENT, False, ""
             to_create.append((session.pk, user_id, minutes, imported, status, "", now))
+            changed.add(user_id)
         else:
             pk, state, corrected, reason = record
             status = state[2] if corrected else (imported or state[2])
             if state != (minutes, imported, status):
+                changed.add(user_id)
                 to_update.append(
                     AttendanceRecord(
                         pk=pk,
@@ -217,6 +220,7 @@ def _recompute(
         AttendanceRecord.objects.bulk_update(
             to_update, [*RECORD_STATE, "updated_at"], batch_size=500
         )
+        progress_changed(session.programme, changed)
     return people
 
 
@@ -612,6 +616,7 @@ def mark_attendance(session: VirtualSession, user, status: str, reason: str, act
         record.corrected_at = timezone.now()
         record.correction_reason = reason
         record.save()
+        progress_changed(session.programme, [user.pk])
         audit_record(
             actor=actor,
             action=Action.ATTENDANCE_CORRECTED,
@@ -669,6 +674,8 @@ def withdraw_attendance_mark(session: VirtualSession, user, reason: str, actor):
         )
         if not has_report:
             record.delete()
+        progress_changed(session.programme, [user.pk])
+        if not has_report:
             return None
     return record
 
@@ -704,6 +711,7 @@ def remove_meeting_report(report: MeetingReport, reason: str, actor) -> None:
         if not has_report:
             # Without any report, only hand-marked people keep a record.
             AttendanceRecord.objects.filter(session=session, corrected_at__isnull=True).delete()
+        progress_changed(session.programme)
 
 
 def recompute_session(session: VirtualSession) -> None:

@@ -6,3 +6,8 @@ class CertificatesConfig(AppConfig):
     name = "capacita.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        # The receiver that keeps progress connects when its module is imported, which needs
+        # the models, so only once the app registry is ready.
+        from . import kept  # noqa: F401

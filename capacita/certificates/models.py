@@ -193,3 +193,33 @@ class FailedLookup(models.Model):
 
     def __str__(self):
         return f"{self.address} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ProgressRecord(models.Model):
+    """A participant's standing with the certificate rule, kept as it changes.
+
+    The services that change what it is worked out from (attendance, completions, the
+    post-test, the programme's rule, sessions and courses, memberships) bring it up to date in
+    their own transaction (`capacita.certificates.kept`), so that the managers' pages count and
+    filter a programme of thousands in SQL. `capacita check_progress` works everything out again
+    from the records and reports any difference."""
+
+    membership = models.OneToOneField(
+        "programmes.Membership", on_delete=models.CASCADE, related_name="progress_record"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sessions_attended = models.PositiveIntegerField(_("sessions attended"), default=0)
+    courses_counted = models.PositiveIntegerField(
+        _("required courses completed as the rule counts them"), default=0
+    )
+    post_test_submitted = models.BooleanField(_("post-test submitted"), default=False)
+    complete = models.BooleanField(_("meets the rule"), default=False)
+
+    class Meta:
+        verbose_name = _("progress record")
+        verbose_name_plural = _("progress records")
+        indexes = [models.Index(fields=["programme", "complete"])]
+
+    def __str__(self):
+        return f"{self.membership_id} · {self.complete}"

@@ -9,7 +9,7 @@ from capacita.shared.personal_data import (
     PersonalData,
 )
 
-from .models import Certificate, FailedLookup, Signatory
+from .models import Certificate, FailedLookup, ProgressRecord, Signatory
 
 DECLARATIONS = (
     PersonalData(
@@ -62,5 +62,20 @@ DECLARATIONS = (
         # window (`capacita.shared.throttles`), so neither exported nor anonymised.
         personal={"address": KEEP},
         not_personal=("at",),
+    ),
+    PersonalData(
+        ProgressRecord,
+        # Worked out from the attendance, completions and tests declared with their own apps
+        # (and exported with them): the same figures, kept for counting.
+        person="user",
+        programme="programme",
+        personal={
+            "membership": KEEP,
+            "sessions_attended": KEEP,
+            "courses_counted": KEEP,
+            "post_test_submitted": KEEP,
+            "complete": KEEP,
+        },
+        not_personal=("programme",),
     ),
 )

@@ -23,17 +23,11 @@ from capacita.shared.formats import day
 from . import codes
 from .models import Certificate, CertificateDesign
 from .pdf import render_certificates
+from .selectors import Verdict, with_verdicts
 
 
 class CertificateError(UserError):
     """A refusal: `message` says why, in the active language."""
-
-
-class Verdict:
-    ISSUED = "issued"  # issued by this run
-    HAS_ONE = "has_one"  # already holds a valid certificate
-    REVOKED = "revoked"  # their certificate was revoked: only a manager's hand issues again
-    NOT_ELIGIBLE = "not_eligible"
 
 
 @dataclass
@@ -52,13 +46,17 @@ class Standing:
         return self.membership.user
 
 
-def standings(programme) -> list[Standing]:
-    """Every participant of `programme` with the verdict issuing would give them, in a fixed
-    number of queries. Observers, facilitators and managers are not participants: never
-    eligible."""
-    rows = progress_of(programme, participants(programme))
+def standings(programme, memberships=None) -> list[Standing]:
+    """Each participant of `memberships` (every participant of `programme` when None) with
+    what issuing would give them and, if nothing, why, in a fixed number of queries.
+    Observers, facilitators and managers are not participants: never eligible."""
+    if memberships is None:
+        memberships = participants(programme)
+    rows = progress_of(programme, memberships)
     latest: dict[int, Certificate] = {}
-    for certificate in Certificate.objects.filter(programme=programme).order_by("issued_at", "pk"):
+    for certificate in Certificate.objects.filter(
+        programme=programme, user_id__in=[row.membership.user_id for row in rows]
+    ).order_by("issued_at", "pk"):
         if certificate.status != Certificate.Status.REPLACED:
             latest[certificate.user_id] = certificate
     result = []
@@ -102,7 +100,18 @@ def issue_certificates(programme, actor=None, *, dry_run: bool = False) -> Issue
     if dry_run:
         return IssueOutcome(rows, [])
     with transaction.atomic():
-        due = [row for row in rows if row.verdict == Verdict.ISSUED]
+        # Due by the rule worked out now and by the kept progress the page showed (the two
+        # agree; `capacita check_progress` says so).
+        due_ids = set(
+            with_verdicts(participants(programme))
+            .filter(verdict=Verdict.ISSUED)
+            .values_list("user_id", flat=True)
+        )
+        due = [
+            row
+            for row in rows
+            if row.verdict == Verdict.ISSUED and row.membership.user_id in due_ids
+        ]
         issued = _issue(programme, [row.membership.user for row in due], actor)
         by_user = {certificate.user_id: certificate for certificate in issued}
         for row in due:

@@ -19,10 +19,12 @@ from capacita.programmes import permissions
 from capacita.programmes.models import Programme
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
+from capacita.shared.people_pages import people_page_of
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 
-from . import codes, services
+from . import codes, selectors, services
 from .models import Certificate
+from .rule import participants
 from .throttle import client_address, note_failure, retry_after
 
 
@@ -115,9 +117,22 @@ def _managed(request, slug) -> Programme:
 
 @_guarded
 def overview(request, slug):
-    """Who earns a certificate and who does not, why, and the certificates issued."""
+    """Who earns a certificate and who does not, why, and the certificates issued: the
+    counts of everyone, and a hundred participants a page, searched and filtered by verdict."""
     programme = _managed(request, slug)
-    rows = services.standings(programme)
+    counts = selectors.verdict_counts(programme)
+    chosen = request.GET.get("show", "")
+    chosen = chosen if chosen in selectors.Verdict.ALL else ""
+    listed = selectors.with_verdicts(participants(programme))
+    if chosen:
+        listed = listed.filter(verdict=chosen)
+    shown = people_page_of(
+        request.GET,
+        listed.values_list("pk", "user__first_name", "user__last_name", "user__email"),
+        lambda keys: {row.pk: row for row in participants(programme).filter(pk__in=keys)},
+        filters={"show": chosen},
+    )
+    shown.page.object_list = services.standings(programme, shown.page.object_list)
     history = (
         Certificate.objects.filter(programme=programme)
         .exclude(status=Certificate.Status.VALID)
@@ -129,11 +144,14 @@ def overview(request, slug):
         "certificates/overview.html",
         {
             "programme": programme,
-            "rows": rows,
-            "due": sum(1 for row in rows if row.verdict == services.Verdict.ISSUED),
-            "issued_count": sum(1 for row in rows if row.verdict == services.Verdict.HAS_ONE),
+            "rows": shown.page.object_list,
+            "shown": shown,
+            "counts": counts,
+            "chosen": chosen,
+            "due": counts[selectors.Verdict.ISSUED],
+            "issued_count": counts[selectors.Verdict.HAS_ONE],
             "history": history,
-            "Verdict": services.Verdict,
+            "Verdict": selectors.Verdict,
         },
     )
 

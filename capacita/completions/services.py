@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import account_of, audit_record, given_reason
+from capacita.programmes.events import progress_changed
 from capacita.programmes.models import Course
 from capacita.shared.errors import UserError
 
@@ -49,7 +50,9 @@ def deadline_changed(course: Course) -> int:
     changed = (
         completions.filter(is_late=True).exclude(pk__in=late.values("pk")).update(is_late=False)
     )
-    return changed + late.filter(is_late=False).update(is_late=True)
+    changed += late.filter(is_late=False).update(is_late=True)
+    progress_changed(course.programme)
+    return changed
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,7 @@ def import_completion_report(
                     "kept_by_hand": completion.source == Source.HAND,
                 },
             )
+        progress_changed(programme, [done.user_id for done, _row, _before in changes])
     return outcome
 
 
@@ -324,6 +328,8 @@ def withdraw_completion_mark(course: Course, user, reason: str, actor):
         )
         if not from_report:
             completion.delete()
+        progress_changed(course.programme, [user.pk])
+        if not from_report:
             return None
     return completion
 
@@ -373,6 +379,7 @@ def mark_completion(
         completion.marked_at = timezone.now()
         completion.reason = reason
         completion.save()
+        progress_changed(programme, [user.pk])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.COMPLETION_MARKED,

@@ -329,6 +329,7 @@ NOT_COPIED = {
     "evaluation.Response": "personal: answers to the tests",
     "evaluation.Answer": "personal: answers to the tests",
     "certificates.Certificate": "personal: certificates issued",
+    "certificates.ProgressRecord": "personal: each participant's standing with the rule",
     "groupwork.GroupMember": "personal: who was in which group",
     "groupwork.AnswerVersion": "personal: what the groups wrote",
     "case_study.Assessment": "what the earlier edition's groups wrote",

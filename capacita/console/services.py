@@ -7,8 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
+from capacita.agenda.models import VirtualSession
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.programmes.events import progress_changed
+from capacita.programmes.models import Course
 from capacita.shared.errors import UserError
 
 from .editing import Part
@@ -35,6 +38,11 @@ def _record(actor, programme, part: Part, item, change: str, fields=()):
     )
 
 
+def _counts_for_the_rule(item) -> bool:
+    """A session or a course: adding, changing or removing one changes who meets the rule."""
+    return isinstance(item, (VirtualSession, Course))
+
+
 def next_place(part: Part, programme, parent) -> int:
     if not part.order:
         return 0
@@ -56,6 +64,8 @@ def save_item(part: Part, form, programme, actor):
             form.save()
             if part.after_save is not None:
                 part.after_save(item, changed)
+            if _counts_for_the_rule(item):
+                progress_changed(programme)
             _record(actor, programme, part, item, "added" if created else "changed", changed)
     except IntegrityError as error:
         raise EditError(
@@ -104,6 +114,8 @@ def remove_item(part: Part, item, programme, actor) -> None:
     try:
         with transaction.atomic():
             item.delete()
+            if _counts_for_the_rule(item):
+                progress_changed(programme)
             _record(actor, programme, part, label, "removed")
     except ProtectedError as error:
         raise EditError(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from capacita.attendance.selectors import programme_counts
-from capacita.certificates.services import Verdict, standings
+from capacita.certificates.selectors import Verdict, verdict_counts
 from capacita.completions.selectors import course_counts
 from capacita.evaluation.models import Questionnaire, Response
 from capacita.evaluation.services import questionnaire_window_state
@@ -359,9 +359,8 @@ def groups_step(programme, participants: int) -> Step:
 
 
 def certificates_step(programme) -> Step:
-    rows = standings(programme)
-    due = sum(1 for row in rows if row.verdict == Verdict.ISSUED)
-    issued = sum(1 for row in rows if row.verdict == Verdict.HAS_ONE)
+    counts = verdict_counts(programme)
+    due, issued = counts[Verdict.ISSUED], counts[Verdict.HAS_ONE]
     lines = [
         Line(
             ngettext("%(count)d certificate issued", "%(count)d certificates issued", issued)

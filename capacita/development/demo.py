@@ -21,6 +21,7 @@ from django.utils import timezone
 from capacita.agenda.models import AgendaItem
 from capacita.agenda.programme_file import check_programme, load_programme
 from capacita.case_study.models import SessionCase
+from capacita.certificates.kept import refresh
 from capacita.console.new_edition import MAX_DAYS, PLANS, moved, new_edition
 from capacita.development.demo_case import example_assessment
 from capacita.development.demo_groups import load_demo_groups
@@ -350,6 +351,8 @@ def load_demo() -> tuple[Programme, list[DemoAccount]]:
     load_demo_nominations(programme)
     load_demo_tests(programme)
     load_demo_groups(programme, facilitator=facilitator)
+    # The demo's people and answers are written directly: their standings worked out once.
+    refresh(programme)
     return programme, list(DEMO_ACCOUNTS)
 
 
@@ -394,6 +397,7 @@ def load_next_edition(now: dt.datetime | None = None) -> Programme:
     load_demo_nominations(programme, NEXT_NOMINATIONS, edition="next")
     _open_pre_test(programme, now)
     _demo_group_work(programme, facilitator)
+    refresh(programme)
     return programme
 
 

@@ -30,6 +30,7 @@ from capacita.agenda.programme_file import ProgrammeSpec, load_programme, read_p
 from capacita.attendance.models import AttendanceRecord
 from capacita.audit.models import AuditEvent
 from capacita.certificates import codes
+from capacita.certificates.kept import refresh
 from capacita.certificates.models import Certificate
 from capacita.certificates.rule import progress_of
 from capacita.completions.models import CourseCompletion
@@ -61,6 +62,7 @@ PAGES_LISTING_PEOPLE = [
     ("a course's completions", "courses/migration-trends/", "manager"),
     ("the board", "board/", "manager"),
     ("the board for a focal point", "board/", "focal_point"),
+    ("the board, incomplete, searched", "board/?status=incomplete&search=ficticia", "manager"),
     ("the board as a workbook", "board.xlsx", "manager"),
     ("the board as CSV", "board.csv", "manager"),
     ("a participant's progress", "participants/{participant}/", "manager"),
@@ -68,6 +70,8 @@ PAGES_LISTING_PEOPLE = [
     ("the tests' report", "tests/report/", "manager"),
     ("the tests' report as a workbook", "tests/report.xlsx", "manager"),
     ("certificates", "certificates/", "manager"),
+    ("certificates ready to issue", "certificates/?show=issued", "manager"),
+    ("certificates, searched", "certificates/?search=ficticia+0000", "manager"),
     ("groups by country", "sessions/2/groups/", "manager"),
     ("groups by perspective", "sessions/3/groups/", "manager"),
     ("plenary", "sessions/2/plenary/", "manager"),
@@ -176,6 +180,9 @@ def add_generated_programme(
         generator.people(first_number + start, min(BATCH, size - start))
     # The 2021 group work (by country, then by perspective on the case), everyone assigned.
     load_demo_groups(programme, facilitator=staff.manager)
+    # The rows above were written directly, not through the services: work out the kept
+    # progress once for everyone.
+    refresh(programme)
     counts.programmes += 1
     return programme
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
+from capacita.programmes.events import progress_changed
 from capacita.programmes.permissions import can_answer_tests
 from capacita.shared import uploads
 from capacita.shared.errors import UserError
@@ -255,6 +256,8 @@ def save_answers(
         else:
             missing = []
         response.save()
+        if response.is_submitted and questionnaire.kind == Questionnaire.Kind.POST:
+            progress_changed(questionnaire.programme, [user.pk])
     if missing:
         # The draft stands (its transaction is committed); the submission does not.
         raise MissingAnswers(missing)
@@ -522,5 +525,7 @@ def import_responses(
                 person=user,
                 details={"kind": kind},
             )
+        if questionnaire.kind == Questionnaire.Kind.POST:
+            progress_changed(programme, [user.pk for user, _parsed in plans])
     outcome.saved = len(plans)
     return outcome

@@ -28,6 +28,7 @@ from capacita.accounts.invitations import send_invitation
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import account_of, audit_record
 from capacita.countries.models import Country
+from capacita.programmes.events import progress_changed
 from capacita.programmes.models import MemberCountry, Membership, Role
 from capacita.programmes.permissions import can_give_role_to
 from capacita.programmes.services import refusal as role_refusal
@@ -316,6 +317,11 @@ def accept_nominations(
                 over_quota=nomination.pk in over,
             )
             send_invitation(user, nomination.programme, Role.PARTICIPANT)
+        for programme, _country in by_country:
+            progress_changed(
+                programme,
+                [n.user_id for n in nominations if n.programme_id == programme.pk],
+            )
     return nominations
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from capacita.programmes.events import progress_changed
+from capacita.programmes.models import Programme
 from capacita.programmes.permissions import managed_programmes
 from capacita.shared.formats import when
 from capacita.shared.storage import private_storage
@@ -194,6 +196,28 @@ class ProgrammeScopedAdmin(PrivateFilesMixin, admin.ModelAdmin):
         column.admin_order_field = name
         column.__name__ = name
         return column
+
+    # What is changed here (sessions, courses, the rule, memberships) may change who meets the
+    # certificate rule: the kept progress follows, in the same transaction as the change.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._progress_changed(self.programme_of(form.instance))
+
+    def delete_model(self, request, obj):
+        programme = self.programme_of(obj)
+        super().delete_model(request, obj)
+        self._progress_changed(programme)
+
+    def delete_queryset(self, request, queryset):
+        programmes = {self.programme_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for programme in programmes:
+            self._progress_changed(programme)
+
+    @staticmethod
+    def _progress_changed(programme) -> None:
+        if isinstance(programme, Programme) and programme.pk is not None:
+            progress_changed(programme)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -12,6 +12,7 @@ from capacita.audit.services import audit_record
 from capacita.programmes.permissions import can_give_role_to
 from capacita.shared.errors import UserError
 
+from .events import progress_changed
 from .models import Membership, Person, Role
 
 
@@ -60,6 +61,8 @@ def grant_role(
             raise RoleError(
                 _("%(email)s already has this role in the programme.") % {"email": email}
             )
+        if role == Role.PARTICIPANT:
+            progress_changed(programme, [user.pk])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.ROLE_GRANTED,
@@ -119,6 +122,8 @@ def change_settings(programme, values: dict, actor) -> list[str]:
             setattr(programme, name, values[name])
         programme.full_clean()
         programme.save(update_fields=changed)
+        if {"certificate_requires_post_test", "certificate_allows_late_completion"} & set(changed):
+            progress_changed(programme)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.PROGRAMME_CHANGED,

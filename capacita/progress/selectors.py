@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from capacita.certificates.rule import Progress, participants, progress_of
@@ -16,16 +17,33 @@ from capacita.evaluation.scoring import knowledge_questions_of, knowledge_scores
 from capacita.evaluation.services import questionnaire_window_state
 from capacita.shared.page_cache import kept
 
+COMPLETE = Q(progress_record__complete=True)
+
+
+def board_members(programme, country_ids=None, status: str = ""):
+    """The participants the board lists, optionally for some countries and a status
+    (`complete` or `incomplete`), filtered in SQL over the kept progress."""
+    members = participants(programme, country_ids)
+    if status == "complete":
+        members = members.filter(COMPLETE)
+    elif status == "incomplete":
+        members = members.exclude(COMPLETE)
+    return members
+
+
+def board_counts(programme, country_ids=None) -> dict[str, int]:
+    """How many of the participants (of some countries) meet the rule, and how many not."""
+    counts = (
+        participants(programme, country_ids)
+        .order_by()
+        .aggregate(everyone=Count("pk"), complete=Count("pk", filter=COMPLETE))
+    )
+    return {**counts, "incomplete": counts["everyone"] - counts["complete"]}
+
 
 def board(programme, country_ids=None, status: str = "") -> list[Progress]:
-    """The participants × activities board, optionally for some countries and a status
-    (`complete` or `incomplete`)."""
-    rows = progress_of(programme, participants(programme, country_ids))
-    if status == "complete":
-        rows = [row for row in rows if row.is_complete]
-    elif status == "incomplete":
-        rows = [row for row in rows if not row.is_complete]
-    return rows
+    """The participants × activities board, whole (for its exports)."""
+    return progress_of(programme, board_members(programme, country_ids, status))
 
 
 @dataclass

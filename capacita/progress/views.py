@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +18,10 @@ from capacita.groupwork.models import SessionWork, WorkGroup
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme, Role
 from capacita.shared.page_cache import kept
+from capacita.shared.people_pages import people_page_of
 
 from .exports import board_csv, board_xlsx
-from .selectors import board, tests_of
+from .selectors import board, board_counts, board_members, tests_of
 
 
 def _programme(slug) -> Programme:
@@ -135,10 +136,8 @@ def _slides_by_session(programme) -> dict[int, list[Slides]]:
     return slides_by_session
 
 
-BOARD_PER_PAGE = 100
-
-
-def _board_rows(request, programme):
+def _board_filters(request, programme):
+    """The countries the reader may see and asked for, and the status asked for."""
     if not permissions.can_see_board(request.user, programme):
         raise PermissionDenied
     countries = permissions.board_countries(request.user, programme)
@@ -152,36 +151,48 @@ def _board_rows(request, programme):
             raise PermissionDenied
         countries = {member_codes[chosen].pk}
     status = request.GET.get("status", "")
-    return board(programme, countries, status if status in ("complete", "incomplete") else "")
+    return countries, status if status in ("complete", "incomplete") else ""
 
 
 @login_required
 def board_page(request, slug):
     programme = _programme(slug)
-    rows = _board_rows(request, programme)
+    chosen_countries, status = _board_filters(request, programme)
     visible = permissions.board_countries(request.user, programme)
     countries = [
         member.country
         for member in programme.member_countries.select_related("country")
         if visible is None or member.country_id in visible
     ]
-    # A large programme's board comes a hundred rows at a time; the exports hold them all.
-    page = Paginator(rows, BOARD_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    structure = (list(programme.sessions.all()), list(programme.courses.all()))
+    # A hundred people a page, searched by name or e-mail; the exports hold them all.
+    shown = people_page_of(
+        request.GET,
+        board_members(programme, chosen_countries, status).values_list(
+            "pk", "user__first_name", "user__last_name", "user__email"
+        ),
+        lambda keys: {
+            row.pk: row for row in participants(programme, chosen_countries).filter(pk__in=keys)
+        },
+        filters={"country": request.GET.get("country", "").upper(), "status": status},
+    )
+    shown.page.object_list = progress_of(programme, shown.page.object_list, structure=structure)
+    filters = {"country": request.GET.get("country", "").upper(), "status": status}
     return render(
         request,
         "progress/board.html",
         {
             "programme": programme,
-            "rows": page.object_list,
-            "page": page,
-            "sessions": list(programme.sessions.all()),
-            "courses": list(programme.courses.all()),
+            "rows": shown.page.object_list,
+            "page": shown.page,
+            "shown": shown,
+            "counts": board_counts(programme, chosen_countries),
+            "sessions": structure[0],
+            "courses": structure[1],
             "countries": sorted(countries, key=lambda country: country.name),
-            "chosen_country": request.GET.get("country", "").upper(),
-            "chosen_status": request.GET.get("status", ""),
-            "query": query.urlencode(),
+            "chosen_country": filters["country"],
+            "chosen_status": status,
+            "query": urlencode({name: value for name, value in filters.items() if value}),
         },
     )
 
@@ -189,7 +200,7 @@ def board_page(request, slug):
 @login_required
 def board_export(request, slug, fmt):
     programme = _programme(slug)
-    rows = _board_rows(request, programme)
+    rows = board(programme, *_board_filters(request, programme))
     if fmt == "xlsx":
         body = board_xlsx(programme, rows)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.attendance.models import AttendanceRecord
 from capacita.certificates.models import Certificate
 from capacita.certificates.rule import State, participants, progress_of
+from capacita.completions.models import CourseCompletion
 from capacita.evaluation.report import evaluation_report
 from capacita.groupwork.report import group_work_report
 from capacita.nominations.models import Gender, Nomination
@@ -71,41 +74,129 @@ def _progress(programme, country=None):
     )
 
 
-def attendance(rows, programme) -> list[dict]:
-    """Per session: how many participants attended, were absent, excused, not recorded."""
-    result = []
-    for index, session in enumerate(programme.sessions.all()):
-        states = Counter(row.sessions[index].state for row in rows)
-        result.append(
+class Tally:
+    """The programme's participants counted in a few grouped queries, by country: how many,
+    how many meet the rule (the kept progress), hold a certificate, and each session's and
+    course's states — the figures the board shows person by person, without reading every
+    person."""
+
+    def __init__(self, programme, country=None):
+        self.programme = programme
+        self.sessions = list(programme.sessions.all())
+        self.courses = list(programme.courses.all())
+        members = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+        if country is not None:
+            members = members.filter(country=country)
+        self.members = members.order_by()
+        self.people = Counter(dict(self._by_country(self.members, "country_id")))
+        self.complete = Counter(
+            dict(
+                self._by_country(self.members.filter(progress_record__complete=True), "country_id")
+            )
+        )
+        participant = {
+            "user__memberships__programme": programme,
+            "user__memberships__role": Role.PARTICIPANT,
+        }
+        if country is not None:
+            participant["user__memberships__country"] = country
+        country_of = "user__memberships__country_id"
+        self.certified = Counter(
+            dict(
+                self._by_country(
+                    Certificate.objects.filter(
+                        programme=programme, status=Certificate.Status.VALID, **participant
+                    ),
+                    country_of,
+                )
+            )
+        )
+        self.attendance = Counter(
             {
-                "session": session.number,
-                "title": session.title,
-                "attended": states[State.DONE],
-                "absent": states[State.MISSING],
-                "excused": states[State.EXCUSED],
-                "not_recorded": states[State.PENDING],
+                (country_id, session_id, status): n
+                for country_id, session_id, status, n in AttendanceRecord.objects.filter(
+                    session__programme=programme, **participant
+                )
+                .order_by()
+                .values_list(country_of, "session_id", "status")
+                .annotate(n=Count("pk"))
             }
         )
-    return result
-
-
-def completion(rows, programme) -> list[dict]:
-    """Per course: completed by the deadline, late, not completed (deadline passed), pending."""
-    result = []
-    for index, course in enumerate(programme.courses.all()):
-        states = Counter(row.courses[index].state for row in rows)
-        result.append(
+        self.completion = Counter(
             {
-                "course": course.code,
-                "title": course.title,
-                "required": course.is_required,
-                "completed": states[State.DONE],
-                "late": states[State.LATE],
-                "not_completed": states[State.MISSING],
-                "pending": states[State.PENDING],
+                (country_id, course_id, late): n
+                for country_id, course_id, late, n in CourseCompletion.objects.filter(
+                    course__programme=programme, completed=True, **participant
+                )
+                .order_by()
+                .values_list(country_of, "course_id", "is_late")
+                .annotate(n=Count("pk"))
             }
         )
-    return result
+
+    @staticmethod
+    def _by_country(queryset, field):
+        return queryset.order_by().values_list(field).annotate(n=Count("pk"))
+
+    def _countries(self, country_id):
+        return list(self.people) if country_id is ALL else [country_id]
+
+    def participants(self, country_id=None) -> int:
+        return sum(self.people[each] for each in self._countries(country_id))
+
+    def requirements_met(self, country_id=None) -> int:
+        return sum(self.complete[each] for each in self._countries(country_id))
+
+    def certificates(self, country_id=None) -> int:
+        return sum(self.certified[each] for each in self._countries(country_id))
+
+    def attendance_lines(self, country_id=None) -> list[dict]:
+        """Per session: how many participants attended, were absent, excused, not recorded."""
+        countries = self._countries(country_id)
+        result = []
+        for session in self.sessions:
+            states = {
+                status: sum(self.attendance[(each, session.pk, status)] for each in countries)
+                for status in AttendanceRecord.Status.values
+            }
+            result.append(
+                {
+                    "session": session.number,
+                    "title": session.title,
+                    "attended": states[AttendanceRecord.Status.PRESENT],
+                    "absent": states[AttendanceRecord.Status.ABSENT],
+                    "excused": states[AttendanceRecord.Status.EXCUSED],
+                    "not_recorded": self.participants(country_id) - sum(states.values()),
+                }
+            )
+        return result
+
+    def completion_lines(self, country_id=None) -> list[dict]:
+        """Per course: completed by the deadline, late, not completed (deadline passed),
+        pending."""
+        countries = self._countries(country_id)
+        now = timezone.now()
+        result = []
+        for course in self.courses:
+            done = sum(self.completion[(each, course.pk, False)] for each in countries)
+            late = sum(self.completion[(each, course.pk, True)] for each in countries)
+            rest = self.participants(country_id) - done - late
+            passed = bool(course.deadline and course.deadline < now)
+            result.append(
+                {
+                    "course": course.code,
+                    "title": course.title,
+                    "required": course.is_required,
+                    "completed": done,
+                    "late": late,
+                    "not_completed": rest if passed else 0,
+                    "pending": 0 if passed else rest,
+                }
+            )
+        return result
+
+
+ALL = None  # every country of the tally
 
 
 def _certificates(programme, user_ids) -> set[int]:
@@ -138,6 +229,7 @@ def country_report(programme, country) -> dict:
     """A country's report: for its focal point and the managers."""
     rows = _progress(programme, country)
     certified = _certificates(programme, [row.user.pk for row in rows])
+    tally = Tally(programme, country)
     evaluation = evaluation_report(programme)
     knowledge = next(
         (group for group in evaluation["by_country"] if group["label"] == country.name),
@@ -149,8 +241,8 @@ def country_report(programme, country) -> dict:
         "country_name": country.name,
         "nominations": nominations(programme, country),
         "participants_n": len(rows),
-        "attendance": attendance(rows, programme),
-        "completion": completion(rows, programme),
+        "attendance": tally.attendance_lines(),
+        "completion": tally.completion_lines(),
         # The evaluation's small-group rule holds: a country of fewer than three people with
         # a test is not shown apart (its figures are then None and `hidden` is true).
         "knowledge": knowledge,
@@ -183,22 +275,20 @@ def observers(programme) -> dict:
 def programme_balance(programme) -> dict:
     """The programme's final balance: everything above for the whole programme and side by
     side by country, the evaluation's findings, the group work, observers, the narrative."""
-    rows = _progress(programme)
-    certified = _certificates(programme, [row.user.pk for row in rows])
+    tally = Tally(programme)
     countries = [member.country for member in programme.member_countries.select_related("country")]
     knowledge = {group["label"]: group for group in evaluation_report(programme)["by_country"]}
     by_country = []
     for country in sorted(countries, key=lambda c: c.code):
-        mine = [row for row in rows if row.membership.country_id == country.pk]
         by_country.append(
             {
                 "country": country.code,
                 "name": country.name,
-                "participants": len(mine),
-                "requirements_met": sum(1 for row in mine if row.is_complete),
-                "certificates": sum(1 for row in mine if row.user.pk in certified),
-                "attendance": attendance(mine, programme),
-                "completion": completion(mine, programme),
+                "participants": tally.participants(country.pk),
+                "requirements_met": tally.requirements_met(country.pk),
+                "certificates": tally.certificates(country.pk),
+                "attendance": tally.attendance_lines(country.pk),
+                "completion": tally.completion_lines(country.pk),
                 # The evaluation's line for the country, small groups hidden as there.
                 "knowledge": knowledge.get(country.name),
             }
@@ -206,11 +296,11 @@ def programme_balance(programme) -> dict:
     narrative = getattr(programme, "balance_narrative", None)
     return {
         "nominations": nominations(programme),
-        "participants_n": len(rows),
-        "attendance": attendance(rows, programme),
-        "completion": completion(rows, programme),
-        "certificates": len(certified),
-        "requirements_met": sum(1 for row in rows if row.is_complete),
+        "participants_n": tally.participants(),
+        "attendance": tally.attendance_lines(),
+        "completion": tally.completion_lines(),
+        "certificates": tally.certificates(),
+        "requirements_met": tally.requirements_met(),
         "countries": by_country,
         "observers": observers(programme),
         "group_work": group_work_report(programme),

@@ -9,7 +9,7 @@ lands on the same row (`where_it_was`). The summaries above the lists still coun
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlencode
@@ -20,6 +20,7 @@ from capacita.shared.posted import posted_id
 from capacita.shared.typed_text import folded
 
 T = TypeVar("T")
+K = TypeVar("K")
 PER_PAGE = 100
 SEARCH_LENGTH = 100
 
@@ -36,11 +37,16 @@ def search_of(params) -> str:
 class PeoplePage:
     page: Page
     search: str
+    # The page's other filters (a country, a status), kept by the links between pages.
+    filters: tuple[tuple[str, str], ...] = ()
 
     @property
     def query(self) -> str:
-        """The query string every link between pages keeps (the search)."""
-        return urlencode({"search": self.search}) if self.search else ""
+        """The query string every link between pages keeps (the filters and the search)."""
+        kept = [(name, value) for name, value in self.filters if value]
+        if self.search:
+            kept.append(("search", self.search))
+        return urlencode(kept)
 
 
 def people_page(params, items: Sequence[T], user_of: Callable[[T], object]) -> PeoplePage:
@@ -52,6 +58,29 @@ def people_page(params, items: Sequence[T], user_of: Callable[[T], object]) -> P
         items = [item for item in items if needle in folded(_words_of(user_of(item)))]
     page = Paginator(items, PER_PAGE).get_page(posted_id(params.get("page")) or 1)
     return PeoplePage(page=page, search=search)
+
+
+def people_page_of(
+    params,
+    rows: Iterable[tuple[K, str, str, str]],
+    load: Callable[[list[K]], dict[K, T]],
+    filters: dict[str, str] | None = None,
+) -> PeoplePage:
+    """The page `params` ask for of a list too long to load whole: `rows` are its people's
+    keys with their first names, last names and e-mails, in the list's order (one query's
+    values); the search is matched there, accents and case ignored, and only the page's keys
+    are handed to `load`, which returns their items by key."""
+    search = search_of(params)
+    needle = folded(search)
+    keys = [
+        key
+        for key, first_name, last_name, email in rows
+        if not needle or needle in folded(f"{first_name} {last_name} {email}")
+    ]
+    page = Paginator(keys, PER_PAGE).get_page(posted_id(params.get("page")) or 1)
+    loaded = load(list(page.object_list))
+    page.object_list = [loaded[key] for key in page.object_list if key in loaded]
+    return PeoplePage(page=page, search=search, filters=tuple((filters or {}).items()))
 
 
 def _words_of(user) -> str:

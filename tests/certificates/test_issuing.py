@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from capacita.audit.models import AuditEvent
 from capacita.certificates import services
+from capacita.certificates.kept import refresh
 from capacita.certificates.models import Certificate
 from capacita.certificates.services import Verdict
 from capacita.emails.models import OutgoingEmail
@@ -72,17 +73,20 @@ def test_a_late_completion_counts_when_the_managers_allow_it(programme, particip
     assert standing_of(programme, participant).verdict == Verdict.NOT_ELIGIBLE
     programme.certificate_allows_late_completion = True
     programme.save()
+    refresh(programme)
     assert standing_of(programme, participant).verdict == Verdict.ISSUED
 
 
 def test_the_post_test_is_required_only_when_the_rule_says_so(programme, eligible):
     programme.certificate_requires_post_test = True
     programme.save()
+    refresh(programme)
     row = standing_of(programme, eligible)
     assert row.verdict == Verdict.NOT_ELIGIBLE
     assert row.reasons == ["submit the post-test (not submitted)"]
     post = Questionnaire.objects.get(programme=programme, kind="post")
     Response.objects.create(questionnaire=post, user=eligible, submitted_at=timezone.now())
+    refresh(programme, [eligible.pk])
     assert standing_of(programme, eligible).verdict == Verdict.ISSUED
 
 

@@ -17,6 +17,7 @@ from django.utils import translation
 from capacita.agenda.models import AgendaItem, AgendaParticipant, Slides
 from capacita.attendance.models import AttendanceRecord
 from capacita.audit.models import AuditEvent
+from capacita.certificates.kept import refresh
 from capacita.certificates.models import CertificateDesign, Signatory
 from capacita.completions.models import CourseCompletion
 from capacita.console import new_edition as edition_module
@@ -148,6 +149,7 @@ def source(demo, manager):
     CourseCompletion.objects.create(
         course=demo.courses.first(), user=participant, completed=True, source="manual"
     )
+    refresh(demo, [participant.pk])
     issued_certificate(demo, participant)
     AnswerVersion.objects.create(
         question=WorkGroup.objects.filter(session_work__session__programme=demo)

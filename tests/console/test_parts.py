@@ -12,6 +12,7 @@ import pytest
 
 from capacita.agenda.models import AgendaItem, VirtualSession
 from capacita.audit.models import AuditEvent
+from capacita.certificates.kept import refresh
 from capacita.completions.models import CourseCompletion
 from capacita.console.parts import PARTS
 from capacita.programmes.models import Course, MemberCountry, Organiser, Profile
@@ -162,6 +163,7 @@ def test_removing_asks_first_and_is_refused_where_records_depend(client_as, prog
     CourseCompletion.objects.create(
         course=course, user=users["participant"], completed=True, source="hand"
     )
+    refresh(programme, [users["participant"].pk])
     assert client.post(f"{BASE}/courses/{course.pk}/remove/").status_code == 400
     assert Course.objects.filter(pk=course.pk).exists()
 
@@ -260,6 +262,7 @@ def test_a_course_deadline_moved_makes_its_completions_late_or_on_time(client_as
     completion = CourseCompletion.objects.create(
         course=course, user=users["participant"], completed=True, completed_at=done, source="hand"
     )
+    refresh(programme, [users["participant"].pk])
     form = client.get(f"{BASE}/courses/{course.pk}/").context["form"]
     data = {name: form[name].value() for name in form.fields}
     data = {key: ("" if value is None else value) for key, value in data.items()}

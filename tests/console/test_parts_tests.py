@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from capacita.audit.models import AuditEvent
+from capacita.certificates.kept import refresh
 from capacita.evaluation.models import Answer, Choice, Question, Questionnaire, Response, Section
 from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.scoring import knowledge_score
@@ -122,6 +123,7 @@ def test_the_knowledge_questions_copied_into_an_empty_post_test(client_as, progr
     refused = client.post(f"{BASE}/tests/copy-knowledge/", follow=True)
     assert "has answers already" in refused.content.decode()
     Response.objects.filter(questionnaire=post).delete()
+    refresh(programme)
     Section.objects.filter(questionnaire=post, kind="knowledge").delete()
     knowledge = Question.objects.filter(section__questionnaire=pre, section__kind="knowledge")
     before = AuditEvent.objects.filter(action=AuditEvent.Action.PROGRAMME_EDITED).count()
@@ -151,12 +153,14 @@ def test_the_copy_is_offered_on_an_unanswered_post_tests_page_only(client_as, pr
     assert "copy-knowledge" not in answered
     assert "has answers already" in answered
     Response.objects.filter(questionnaire=tests["post"]).delete()
+    refresh(programme)
     assert "copy-knowledge" in client.get(f"{BASE}/tests/{tests['post'].pk}/").content.decode()
     assert "copy-knowledge" not in client.get(f"{BASE}/tests/{tests['pre'].pk}/").content.decode()
 
 
 def test_the_copy_needs_both_tests(programme, users):
     Questionnaire.objects.filter(programme=programme, kind="post").delete()
+    refresh(programme)
     with pytest.raises(EvaluationError):
         copy_knowledge(programme, users["manager"])
 
@@ -284,6 +288,7 @@ def test_the_gain_measured_on_the_copied_questions(client_as, programme, users):
     post = Questionnaire.objects.get(programme=programme, kind="post")
     # A post-test with no knowledge question and no answers (as a new one).
     Response.objects.filter(questionnaire=post).delete()
+    refresh(programme)
     Section.objects.filter(questionnaire=post, kind="knowledge").delete()
     assert evaluation_report(programme)["knowledge"]["paired_n"] == 0
     assert client.post(f"{BASE}/tests/copy-knowledge/").status_code == 302
@@ -310,6 +315,7 @@ def test_the_gain_measured_on_the_copied_questions(client_as, programme, users):
             )
             for question in questions
         )
+    refresh(programme)
     report = evaluation_report(programme)
     assert report["knowledge"]["paired_n"] == len(answered)
     assert report["knowledge"]["mean_post"] == 1

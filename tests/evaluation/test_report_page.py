@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from capacita.certificates.kept import refresh
 from capacita.evaluation.models import Answer, Question, Questionnaire, Response
 from capacita.evaluation.report import evaluation_report
 from capacita.evaluation.scoring import knowledge_score
@@ -123,6 +124,7 @@ def test_written_answers_are_listed_without_their_authors(client_as, programme, 
     response = Response.objects.create(
         questionnaire=post, user=other, submitted_at=timezone.now(), language="es"
     )
+    refresh(programme, [other.pk])
     question = Question.objects.get(section__questionnaire=post, code="C01")
     Answer.objects.create(
         response=response, question=question, text="<script>alert(1)</script> Más práctica"
@@ -229,4 +231,5 @@ def test_the_report_runs_the_same_queries_whatever_the_number_of_participants(pr
             )
             for question in questions
         )
+    refresh(programme)
     assert count() == before

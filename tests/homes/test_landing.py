@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from capacita.certificates.kept import refresh
 from capacita.development.demo import DEMO_PASSWORD
 from capacita.programmes.models import Membership, Role
 
@@ -97,6 +98,7 @@ def test_someone_with_roles_in_several_programmes_chooses_the_one_under_way_firs
     Membership.objects.create(programme=ongoing, user=participant, role=Role.FACILITATOR)
     Membership.objects.create(programme=ongoing, user=participant, role=Role.PARTICIPANT)
     Membership.objects.create(programme=coming, user=participant, role=Role.OBSERVER)
+    refresh(ongoing, [participant.pk])
 
     landing = sign_in(client, users, "participant", "en")
 
@@ -132,6 +134,7 @@ def test_someone_with_roles_in_several_programmes_chooses_the_one_under_way_firs
 def test_the_chooser_speaks_the_language_of_its_address(client, users, programme):
     other = another_programme("otro-2031")
     Membership.objects.create(programme=other, user=users["participant"], role=Role.PARTICIPANT)
+    refresh(other, [users["participant"].pk])
     client.force_login(users["participant"])
 
     page = client.get("/en/home/")

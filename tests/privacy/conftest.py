@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from capacita.attendance.models import AttendanceRecord, JoinInterval, MeetingReport, NameMatch
 from capacita.audit.services import audit_record
+from capacita.certificates.kept import refresh
 from capacita.certificates.services import issue_by_hand
 from capacita.completions.models import CompletionReport
 from capacita.emails.services import queue_email
@@ -112,6 +113,7 @@ def make_someone(programme, manager, *, country_code="MX", certificate=True) -> 
         imported_status=AttendanceRecord.Status.PRESENT,
         imported_minutes=100,
     )
+    refresh(programme, [user.pk])
     report = MeetingReport.objects.create(
         session=session, filename="zoom.csv", sha256=token * 10, time_zone="UTC", row_count=2
     )

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from capacita.audit.models import AuditEvent
+from capacita.certificates.kept import refresh
 from capacita.evaluation.report import evaluation_report
 from capacita.nominations.models import Nomination
 from capacita.nominations.services import reject_nominations
@@ -77,6 +78,7 @@ def test_people_of_another_programme_keep_their_account(programme, manager, some
         end_date=dt.date(2022, 2, 1),
     )
     Membership.objects.create(programme=other, user=someone.user, role=Role.PARTICIPANT)
+    refresh(other, [someone.user.pk])
 
     outcome = anonymise_programme(programme, manager, "Retention passed")
 

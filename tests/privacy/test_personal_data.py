@@ -7,6 +7,7 @@ from django.urls import reverse
 from capacita.attendance.models import AttendanceRecord
 from capacita.audit.models import AuditEvent
 from capacita.audit.services import audit_record
+from capacita.certificates.kept import refresh
 from capacita.emails.services import queue_email
 from capacita.privacy.export import personal_data
 from capacita.privacy.models import RemovalRequest
@@ -42,6 +43,7 @@ def test_it_reads_each_kind_of_record_in_one_query(programme, manager, someone):
         AttendanceRecord.objects.create(
             session=session, user=someone.user, status=AttendanceRecord.Status.ABSENT
         )
+    refresh(programme, [someone.user.pk])
     for number in range(3):
         queue_email(
             to=someone.email, subject=f"n{number}", body_text="-", kind="test", language="es"

@@ -10,6 +10,7 @@ from django.core.files.storage import storages
 
 from capacita.agenda.models import Slides, VirtualSession
 from capacita.attendance.models import AttendanceRecord
+from capacita.certificates.kept import refresh
 from capacita.completions.models import CourseCompletion
 from capacita.programmes.models import Membership, Role
 
@@ -29,7 +30,8 @@ def participant_do(demo):
 
 
 def attend(programme, user, number: int, status: str = AttendanceRecord.Status.PRESENT, **extra):
-    return AttendanceRecord.objects.create(
+    """A record as the meeting reports' import leaves it, kept progress included."""
+    record = AttendanceRecord.objects.create(
         session=programme.sessions.get(number=number),
         user=user,
         status=status,
@@ -37,11 +39,14 @@ def attend(programme, user, number: int, status: str = AttendanceRecord.Status.P
         imported_minutes=110 if status == AttendanceRecord.Status.PRESENT else 0,
         **extra,
     )
+    refresh(programme, [user.pk])
+    return record
 
 
 def complete(programme, user, code: str, *, late: bool = False, completed: bool = True):
+    """A completion as a hand mark leaves it, kept progress included."""
     course = programme.courses.get(code=code)
-    return CourseCompletion.objects.create(
+    completion = CourseCompletion.objects.create(
         course=course,
         user=user,
         completed=completed,
@@ -51,6 +56,8 @@ def complete(programme, user, code: str, *, late: bool = False, completed: bool 
         is_late=late,
         source=CourseCompletion.Source.HAND,
     )
+    refresh(programme, [user.pk])
+    return completion
 
 
 def complete_everything(programme, user):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from capacita.attendance.models import AttendanceRecord
+from capacita.certificates.kept import refresh
 from capacita.completions.models import CourseCompletion
 from capacita.programmes.models import Country, Membership, Role
 
@@ -300,6 +301,7 @@ def add_participants(programme, count: int, start: int) -> None:
         CourseCompletion(course=course, user=user, completed=True, source="hand")
         for user in people[::2]
     )
+    refresh(programme)
 
 
 def queries_for(client, path) -> int:

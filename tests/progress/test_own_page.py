@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from capacita.attendance.models import AttendanceRecord
+from capacita.certificates.kept import refresh
 
 from .conftest import PROGRAMME, attend, complete, complete_everything
 from .pages import by_id, find_all, links, text, texts, tree
@@ -104,6 +105,7 @@ def test_an_excused_absence_is_still_missing(client_as, users, programme):
     record = AttendanceRecord.objects.get(user=participant, session__number=3)
     record.status = STATUS.EXCUSED
     record.save()
+    refresh(programme, [participant.pk])
 
     response = client_as("participant").get(MINE)
 
@@ -157,6 +159,8 @@ def test_a_late_completion_counts_only_when_the_programme_allows_it(client_as, u
 
     programme.certificate_allows_late_completion = True
     programme.save()
+
+    refresh(programme)
     assert missing_lines(client_as("participant").get(MINE)) == []
 
 
@@ -174,11 +178,14 @@ def test_the_post_test_counts_when_the_programme_asks_for_it(client_as, users, p
 
     programme.certificate_requires_post_test = True
     programme.save()
+
+    refresh(programme)
     assert missing_lines(client_as("participant").get(MINE)) == [
         "submit the post-test (not submitted)"
     ]
     post = Questionnaire.objects.get(programme=programme, kind="post")
     Response.objects.create(questionnaire=post, user=participant, submitted_at=timezone.now())
+    refresh(programme, [participant.pk])
     assert missing_lines(client_as("participant").get(MINE)) == []
 
 
@@ -327,6 +334,7 @@ def test_a_late_completer_is_told_what_can_still_be_done_and_whom_to_write_to(
     # Once late completions count, nothing is missing and there is nothing to ask for.
     programme.certificate_allows_late_completion = True
     programme.save()
+    refresh(programme)
     page = tree(client_as("participant").get(MINE))
     assert find_all(page, id="late-advice") == []
 

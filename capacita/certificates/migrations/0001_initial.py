@@ -91,4 +91,22 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'valid')), fields=('programme', 'user'), name='certificates_one_valid_per_person')],
             },
         ),
+            migrations.CreateModel(
+            name='ProgressRecord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sessions_attended', models.PositiveIntegerField(default=0, verbose_name='sessions attended')),
+                ('courses_counted', models.PositiveIntegerField(default=0, verbose_name='required courses completed as the rule counts them')),
+                ('post_test_submitted', models.BooleanField(default=False, verbose_name='post-test submitted')),
+                ('complete', models.BooleanField(default=False, verbose_name='meets the rule')),
+                ('membership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='progress_record', to='programmes.membership')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'progress record',
+                'verbose_name_plural': 'progress records',
+                'indexes': [models.Index(fields=['programme', 'complete'], name='certificate_program_06f45f_idx')],
+            },
+        ),
     ]
