@@ -19,6 +19,7 @@ It is a benchmark, not a test: pytest does not collect it (it lives outside test
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -79,6 +80,8 @@ def measure(args) -> int:
     import django
 
     django.setup()
+    # One line per sign-in from django-axes would bury the table.
+    logging.getLogger("axes").setLevel(logging.WARNING)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection

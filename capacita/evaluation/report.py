@@ -10,10 +10,12 @@ downstream rounds again to another one."""
 
 from __future__ import annotations
 
-import statistics as pystats
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict
+from functools import reduce
+from operator import or_
 
+from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from capacita.nominations.models import Gender, Nomination
@@ -25,8 +27,8 @@ from .scoring import is_correct
 from .statistics import (
     GroupSummary,
     by_group,
+    counted_item_changes,
     expectations_against_satisfaction,
-    item_changes,
     knowledge_summary,
     scale_distribution,
 )
@@ -112,38 +114,37 @@ def evaluation_report(programme) -> dict:
         state_of[(user_id, kind)] = state
     submitted = {key for key, state in state_of.items() if state == "submitted"}
 
-    outcome = {}
-    scales = defaultdict(list)
+    # The submitted answers are counted in the database, grouped, not read one by one: a
+    # programme of thousands has hundreds of thousands of them.
+    answers = Answer.objects.filter(
+        response__questionnaire__programme=programme, response__submitted_at__isnull=False
+    ).order_by()
+    right, item_right = _knowledge_counts(answers, by_pk, correct)
+    counted = defaultdict(lambda: {"pre": [0, 0], "post": [0, 0]})
+    for kind in KINDS:
+        taken = sum(1 for _user_id, each in submitted if each == kind)
+        for question in knowledge[kind]:
+            line = counted[question.code][kind]
+            line[0] += taken
+            line[1] += item_right[question.pk]
+    scales = _scale_answers(answers, by_pk)
     texts = defaultdict(list)
-    chosen = defaultdict(list)
-    for user_id, question_id, codes, scale, text in (
-        Answer.objects.filter(
-            response__questionnaire__programme=programme, response__submitted_at__isnull=False
-        )
+    for question_id, text in (
+        answers.filter(question__kind=Question.Kind.TEXT)
+        .exclude(text="")
         .order_by("response__submitted_at", "response_id")
-        .values_list("response__user_id", "question_id", "choice_codes", "scale", "text")
+        .values_list("question_id", "text")
     ):
-        question = by_pk[question_id]
-        if question_id in correct:
-            outcome[(user_id, _kind(question), question_id)] = is_correct(
-                question, codes, correct[question_id]
-            )
-        elif question.kind == Question.Kind.SCALE:
-            scales[question_id].append((user_id, scale))
-        elif question.kind == Question.Kind.TEXT:
-            if text.strip():
-                texts[question_id].append(text.strip())
-        else:
-            chosen[question_id].append(codes or [])
-
-    item_answers = [
-        (question.code, kind, outcome.get((user_id, kind, question.pk), False))
-        for user_id, kind in submitted
-        for question in knowledge[kind]
-    ]
-    right = defaultdict(int)
-    for (user_id, kind, _question_id), ok in outcome.items():
-        right[(user_id, kind)] += ok
+        if text.strip():
+            texts[question_id].append(text.strip())
+    chosen = defaultdict(list)
+    for question_id, codes, n in (
+        answers.exclude(question_id__in=list(correct))
+        .exclude(question__kind__in=(Question.Kind.SCALE, Question.Kind.TEXT))
+        .values_list("question_id", "choice_codes")
+        .annotate(n=Count("pk"))
+    ):
+        chosen[question_id].extend([codes or []] * n)
 
     def score(user_id, kind):
         if (user_id, kind) not in submitted or not knowledge[kind]:
@@ -161,6 +162,7 @@ def evaluation_report(programme) -> dict:
             programme=programme, user__isnull=False
         ).select_related("profile")
     }
+    genders = dict(Gender.choices)
     participants, scores = [], []
     by_country, by_profile, by_gender = [], [], []
     for membership in memberships:
@@ -184,7 +186,7 @@ def evaluation_report(programme) -> dict:
             continue
         by_country.append((membership.country.name if membership.country_id else "—", pre, post))
         profile = nomination.profile_label if nomination else ""
-        gender = nomination.get_gender_display() if nomination and nomination.gender else ""
+        gender = str(genders.get(nomination.gender, "")) if nomination else ""
         by_profile.append((profile or _("not given"), pre, post))
         by_gender.append((gender or _("not given"), pre, post))
 
@@ -192,7 +194,7 @@ def evaluation_report(programme) -> dict:
     for kind in KINDS:  # the post-test's wording wins: it is the one read last
         item_text.update({q.code: q.text for q in knowledge[kind]})
     items = []
-    for change in item_changes(item_answers):
+    for change in counted_item_changes(counted):
         line = _shown(asdict(change))
         line["question"] = item_text.get(change.code, "")
         items.append(line)
@@ -208,9 +210,9 @@ def evaluation_report(programme) -> dict:
         "by_profile": [_group(group) for group in by_group(by_profile)],
         "by_gender": [_group(group) for group in _every_gender(by_group(by_gender))],
         "items": items,
-        "expectations_satisfaction": _expectations_satisfaction(questions, scales),
+        "expectations_satisfaction": _expectations_satisfaction(answers, questions),
         "scales": [
-            _scale_line(question, [value for _user, value in scales[question.pk]])
+            _scale_line(question, scales[question.pk])
             for question in questions
             if question.kind == Question.Kind.SCALE
         ],
@@ -296,22 +298,23 @@ def _choice_line(question, answers: list[list[str]]) -> dict:
     }
 
 
-def _expectations_satisfaction(questions, scales) -> dict:
+def _expectations_satisfaction(answers, questions) -> dict:
     """Each person's mean answer to the pre-test's expectation questions beside their mean
     answer to the post-test's satisfaction questions."""
 
     def means(kind, section_kind):
-        values = defaultdict(list)
-        for question in questions:
-            if (
-                question.kind == Question.Kind.SCALE
-                and _kind(question) == kind
-                and question.section.kind == section_kind
-            ):
-                for user_id, value in scales[question.pk]:
-                    if value is not None:
-                        values[user_id].append(value)
-        return {user_id: pystats.fmean(answers) for user_id, answers in values.items()}
+        asked = [
+            question.pk
+            for question in questions
+            if question.kind == Question.Kind.SCALE
+            and _kind(question) == kind
+            and question.section.kind == section_kind
+        ]
+        return dict(
+            answers.filter(question_id__in=asked, scale__isnull=False)
+            .values_list("response__user_id")
+            .annotate(mean=Avg("scale"))
+        )
 
     expected = means("pre", Section.Kind.EXPECTATIONS)
     satisfied = means("post", Section.Kind.SATISFACTION)
@@ -322,6 +325,45 @@ def _expectations_satisfaction(questions, scales) -> dict:
             rounded=False,
         )
     )
+
+
+def _knowledge_counts(answers, by_pk, correct) -> tuple[Counter, Counter]:
+    """The right answers to the knowledge items, counted per person and test, and per item.
+
+    Which chosen codes are right is decided once per distinct answer given (`is_correct`, the
+    one rule), then those answers are counted in the database."""
+    given = (
+        answers.filter(question_id__in=list(correct))
+        .values_list("question_id", "choice_codes")
+        .distinct()
+    )
+    right_ones = [
+        Q(question_id=question_id, choice_codes=codes)
+        for question_id, codes in given
+        if is_correct(by_pk[question_id], codes, correct[question_id])
+    ]
+    per_person, per_item = Counter(), Counter()
+    if right_ones:
+        ok = answers.filter(reduce(or_, right_ones))
+        for user_id, kind, n in ok.values_list(
+            "response__user_id", "response__questionnaire__kind"
+        ).annotate(n=Count("pk")):
+            per_person[(user_id, kind)] = n
+        per_item.update(dict(ok.values_list("question_id").annotate(n=Count("pk"))))
+    return per_person, per_item
+
+
+def _scale_answers(answers, by_pk) -> dict[int, list]:
+    """Each scale question's answers (None where left blank), from their counts."""
+    values = defaultdict(list)
+    for question_id, scale, n in (
+        answers.filter(question__kind=Question.Kind.SCALE)
+        .values_list("question_id", "scale")
+        .annotate(n=Count("pk"))
+        .order_by("question_id", "scale")
+    ):
+        values[question_id].extend([scale] * n)
+    return values
 
 
 def _group(group: GroupSummary) -> dict:

@@ -214,6 +214,12 @@ def item_changes(answers: Iterable[tuple[str, str, bool]]) -> list[ItemChange]:
         tally = counts[code][phase]
         tally[0] += 1
         tally[1] += bool(correct)
+    return counted_item_changes(counts)
+
+
+def counted_item_changes(counts: dict[str, dict[str, list[int]]]) -> list[ItemChange]:
+    """`item_changes` from the answers already counted: for each item code and phase,
+    `[answers, correct answers]`."""
     changes = []
     for code in sorted(counts):
         (pre_n, pre_ok), (post_n, post_ok) = counts[code]["pre"], counts[code]["post"]
