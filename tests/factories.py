@@ -152,6 +152,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     user = factory.SubFactory(UserFactory)

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, OuterRef, Subquery
+
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Role
 
 from .models import AnswerVersion, GroupMember, GroupQuestion
+
+NO_GROUP = "none"
+
+
+def placed_participants(session_work):
+    """The programme's participants, each annotated with `placed_in`: the id of their group
+    in this session's work, or None."""
+    group = GroupMember.objects.filter(session_work=session_work, user_id=OuterRef("user_id"))
+    return (
+        Membership.objects.filter(programme_id=session_work.session.programme_id)
+        .filter(role=Role.PARTICIPANT)
+        .select_related("user", "country")
+        .annotate(placed_in=Subquery(group.values("group_id")[:1]))
+        .order_by("country__code", "user__last_name", "user__first_name", "user_id")
+    )
+
+
+def group_counts(session_work, people) -> dict:
+    """How many participants each group holds, and how many are in none, in two queries."""
+    groups = dict(
+        GroupMember.objects.filter(session_work=session_work)
+        .order_by()
+        .values_list("group_id")
+        .annotate(n=Count("pk"))
+    )
+    for group in session_work.groups.all():
+        groups.setdefault(group.pk, 0)
+    return {
+        "groups": groups,
+        "everyone": people.count(),
+        "unplaced": people.filter(placed_in__isnull=True).count(),
+    }
 
 
 def members_of(groups, programme) -> dict[int, list[dict]]:

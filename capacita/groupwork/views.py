@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +20,10 @@ from capacita.shared import text_limits
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 from capacita.shared.pdf import LocalURLFetcher
+from capacita.shared.people_pages import people_page_of, where_it_was
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 
-from . import services
+from . import selectors, services
 from .models import GroupMember, GroupQuestion, SessionWork, WorkGroup
 from .selectors import members_of, questions_with_answers
 
@@ -184,23 +186,41 @@ def plenary_pdf(request, slug, number):
 
 @_guarded
 def organise(request, slug, number):
-    """The managers' page: the groups, their members, who is in no group yet."""
+    """The managers' page: the groups with their counts, and the participants a hundred a
+    page, searched by name or e-mail and filtered by group (or in none), each with where to
+    move them."""
     session_work = _session_work(slug, number)
     programme = session_work.session.programme
     _allow(request, permissions.can_organise_groups(request.user, programme))
     groups = list(session_work.groups.prefetch_related("countries").select_related("facilitator"))
-    members = members_of(groups, programme)
-    placed = {member["user"].pk for rows in members.values() for member in rows}
-    unplaced = [m for m in services.session_participants(session_work) if m.user_id not in placed]
+    people = selectors.placed_participants(session_work)
+    counts = selectors.group_counts(session_work, people)
+    for group in groups:
+        group.member_count = counts["groups"].get(group.pk, 0)
+    chosen = request.GET.get("group", "")
+    if chosen == selectors.NO_GROUP:
+        listed = people.filter(placed_in__isnull=True)
+    elif chosen.isdigit() and int(chosen) in counts["groups"]:
+        listed = people.filter(placed_in=int(chosen))
+    else:
+        chosen, listed = "", people
+    shown = people_page_of(
+        request.GET,
+        listed.values_list("pk", "user__first_name", "user__last_name", "user__email"),
+        lambda keys: {row.pk: row for row in people.filter(pk__in=keys)},
+        filters={"group": chosen},
+    )
     return render(
         request,
         "groupwork/organise.html",
         {
             "programme": programme,
             "session_work": session_work,
-            "columns": [{"group": group, "members": members[group.pk]} for group in groups],
             "groups": groups,
-            "unplaced": unplaced,
+            "counts": counts,
+            "shown": shown,
+            "chosen": chosen,
+            "NO_GROUP": selectors.NO_GROUP,
         },
     )
 
@@ -252,7 +272,15 @@ def place(request, slug, number):
         services.place(session_work, user, group, request.user)
     except services.GroupWorkError as error:
         messages.error(request, error.message)
-    return redirect("groupwork:organise", slug=slug, number=number)
+    # Back to the page, search and group the manager moved them from.
+    return redirect(
+        where_it_was(
+            reverse("groupwork:organise", kwargs={"slug": slug, "number": number}),
+            request.POST,
+            anchor="people",
+            keep={"group_filter": "group"},
+        )
+    )
 
 
 @_guarded

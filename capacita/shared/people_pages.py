@@ -87,9 +87,15 @@ def _words_of(user) -> str:
     return f"{user.first_name} {user.last_name} {user.email}"
 
 
-def where_it_was(url: str, posted, anchor: str = "") -> str:
-    """`url` with the search and page a form on it posted back, and `#anchor`."""
+def where_it_was(url: str, posted, anchor: str = "", keep: dict[str, str] | None = None) -> str:
+    """`url` with the search and page a form on it posted back, and `#anchor`; `keep` maps
+    the posted fields that carry the page's other filters (each a short word) to their names
+    in the page's address."""
     query = {}
+    for field_name, name in (keep or {}).items():
+        value = posted.get(field_name, "")
+        if isinstance(value, str) and value.isalnum() and len(value) <= SEARCH_LENGTH:
+            query[name] = value
     search = search_of(posted)
     if search:
         query["search"] = search

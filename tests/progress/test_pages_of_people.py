@@ -1,0 +1,109 @@
+"""The managers' lists of people in a programme of thousands — the certificates page, the
+board, a session's groups — come a hundred a page, searched and filtered, with the counts of
+everyone above, read from the kept progress."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from capacita.certificates.rule import participants, progress_of
+from capacita.certificates.selectors import Verdict
+from capacita.certificates.services import standings
+from capacita.development.scale import MANAGER_EMAIL, add_generated_programme
+from capacita.groupwork.models import GroupMember, SessionWork
+
+SIZE = 130
+
+
+@pytest.fixture
+def generated(db):
+    programme = add_generated_programme(SIZE)
+    client_user = get_user_model().objects.get(email=MANAGER_EMAIL)
+    return programme, client_user
+
+
+def rows_of(content: str, prefix: str) -> list[str]:
+    return re.findall(rf'id="{prefix}-(\d+)"', content)
+
+
+def test_the_certificates_page_counts_everyone_and_lists_a_hundred(client, generated):
+    programme, manager = generated
+    client.force_login(manager)
+    url = f"/en/programmes/{programme.slug}/certificates/"
+    page = client.get(url)
+    counts = page.context["counts"]
+    assert sum(counts.values()) == SIZE
+    expected = dict.fromkeys(Verdict.ALL, 0)
+    for row in standings(programme):
+        expected[row.verdict] += 1
+    assert counts == expected
+    assert len(rows_of(page.content.decode(), "standing")) == 100
+    second = client.get(url, {"page": 2}).content.decode()
+    assert len(rows_of(second, "standing")) == SIZE - 100
+
+    for verdict in Verdict.ALL:
+        shown = client.get(url, {"show": verdict})
+        assert shown.context["shown"].page.paginator.count == counts[verdict]
+        assert {row.verdict for row in shown.context["rows"]} <= {verdict}
+
+    someone = participants(programme)[7].user
+    found = client.get(url, {"search": someone.email.upper()}).content.decode()
+    assert rows_of(found, "standing") == [str(someone.pk)]
+
+
+def test_the_board_counts_by_the_kept_progress_and_searches(client, generated):
+    programme, manager = generated
+    client.force_login(manager)
+    url = f"/en/programmes/{programme.slug}/board/"
+    page = client.get(url)
+    complete = sum(row.is_complete for row in progress_of(programme, participants(programme)))
+    assert page.context["counts"] == {
+        "everyone": SIZE,
+        "complete": complete,
+        "incomplete": SIZE - complete,
+    }
+    assert len(rows_of(page.content.decode(), "participant")) == 100
+    only = client.get(url, {"status": "complete"})
+    assert only.context["shown"].page.paginator.count == complete
+    assert all(row.is_complete for row in only.context["rows"])
+    someone = participants(programme)[3].user
+    found = client.get(url, {"search": someone.last_name, "status": ""}).content.decode()
+    assert rows_of(found, "participant") == [str(someone.pk)]
+    # The links between pages keep the filters and the search.
+    everyone = client.get(url, {"search": "Ficticia", "status": "incomplete"}).content.decode()
+    if SIZE - complete > 100:
+        assert 'href="?status=incomplete&amp;search=Ficticia&amp;page=2#board"' in everyone
+    assert 'href="?search=Ficticia&amp;page=2#board"' in client.get(
+        url, {"search": "Ficticia"}
+    ).content.decode()
+
+
+def test_the_groups_page_lists_by_group_and_moves_people_back_to_where_they_were(client, generated):
+    programme, manager = generated
+    client.force_login(manager)
+    work = SessionWork.objects.get(session__programme=programme, session__number=3)
+    url = f"/en/programmes/{programme.slug}/sessions/3/groups/"
+    page = client.get(url)
+    counts = page.context["counts"]
+    assert counts["everyone"] == SIZE
+    assert sum(counts["groups"].values()) + counts["unplaced"] == SIZE
+    first = work.groups.order_by("position").first()
+    in_first = client.get(url, {"group": first.pk})
+    members = set(GroupMember.objects.filter(group=first).values_list("user_id", flat=True))
+    listed = {row.user_id for row in in_first.context["shown"].page.object_list}
+    assert listed == members
+
+    someone = next(iter(members))
+    other = work.groups.exclude(pk=first.pk).first()
+    moved = client.post(
+        f"{url}place/",
+        {"user": someone, "group": other.pk, "group_filter": first.pk, "search": "ficticia"},
+    )
+    assert moved.status_code == 302
+    assert moved["Location"] == f"{url}?group={first.pk}&search=ficticia#people"
+    assert GroupMember.objects.get(session_work=work, user_id=someone).group == other
+    nobody = client.get(url, {"group": "none"})
+    assert nobody.context["shown"].page.paginator.count == nobody.context["counts"]["unplaced"]
