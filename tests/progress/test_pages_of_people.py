@@ -76,9 +76,10 @@ def test_the_board_counts_by_the_kept_progress_and_searches(client, generated):
     everyone = client.get(url, {"search": "Ficticia", "status": "incomplete"}).content.decode()
     if SIZE - complete > 100:
         assert 'href="?status=incomplete&amp;search=Ficticia&amp;page=2#board"' in everyone
-    assert 'href="?search=Ficticia&amp;page=2#board"' in client.get(
-        url, {"search": "Ficticia"}
-    ).content.decode()
+    assert (
+        'href="?search=Ficticia&amp;page=2#board"'
+        in client.get(url, {"search": "Ficticia"}).content.decode()
+    )
 
 
 def test_the_groups_page_lists_by_group_and_moves_people_back_to_where_they_were(client, generated):
