@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from capacita.nominations.models import Gender, Nomination
-from capacita.programmes.models import Membership, Role
+from capacita.programmes.models import Country, Membership, Profile, Role
 from capacita.shared import rounding
 
 from .models import Answer, Question, Response, Section
@@ -151,44 +151,51 @@ def evaluation_report(programme) -> dict:
             return None
         return right[(user_id, kind)] / len(knowledge[kind])
 
+    # The participants and their nominations read as values (a programme of thousands).
     memberships = (
         Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
-        .select_related("user", "country")
         .order_by("country__code", "user__last_name", "user__first_name")
+        .values_list("user_id", "user__email", "user__first_name", "user__last_name", "country_id")
     )
+    countries = {country.pk: country for country in Country.objects.filter(programmes=programme)}
     nominations = {
-        nomination.user_id: nomination
-        for nomination in Nomination.objects.filter(
+        user_id: (profile_id, other, gender)
+        for user_id, profile_id, other, gender in Nomination.objects.filter(
             programme=programme, user__isnull=False
-        ).select_related("profile")
+        ).values_list("user_id", "profile_id", "profile_other", "gender")
+    }
+    chosen_profiles = {profile_id for profile_id, _other, _gender in nominations.values()}
+    profiles = {
+        profile.pk: str(profile) for profile in Profile.objects.filter(pk__in=chosen_profiles)
     }
     genders = dict(Gender.choices)
     participants, scores = [], []
     by_country, by_profile, by_gender = [], [], []
-    for membership in memberships:
-        user = membership.user
-        pre, post = score(user.pk, "pre"), score(user.pk, "post")
-        nomination = nominations.get(user.pk)
+    for user_id, email, first_name, last_name, country_id in memberships:
+        pre, post = score(user_id, "pre"), score(user_id, "post")
+        country = countries.get(country_id) if country_id else None
+        if country is None and country_id:
+            country = countries[country_id] = Country.objects.get(pk=country_id)
         participants.append(
             {
-                "email": user.email,
-                "name": user.get_full_name(),
-                "user_id": user.pk,
-                "country": membership.country.code if membership.country_id else None,
+                "email": email,
+                "name": f"{first_name} {last_name}".strip(),
+                "user_id": user_id,
+                "country": country.code if country else None,
                 "pre": rounding.share(pre),
                 "post": rounding.share(post),
-                "pre_state": state_of.get((user.pk, "pre")),
-                "post_state": state_of.get((user.pk, "post")),
+                "pre_state": state_of.get((user_id, "pre")),
+                "post_state": state_of.get((user_id, "post")),
             }
         )
         scores.append((pre, post))
         if pre is None and post is None:
             continue
-        by_country.append((membership.country.name if membership.country_id else "—", pre, post))
-        profile = nomination.profile_label if nomination else ""
-        gender = str(genders.get(nomination.gender, "")) if nomination else ""
+        by_country.append((country.name if country else "—", pre, post))
+        profile_id, other, gender = nominations.get(user_id, (None, "", ""))
+        profile = (profiles.get(profile_id) or "") if profile_id else other
         by_profile.append((profile or _("not given"), pre, post))
-        by_gender.append((gender or _("not given"), pre, post))
+        by_gender.append((str(genders.get(gender, "")) or _("not given"), pre, post))
 
     item_text = {}
     for kind in KINDS:  # the post-test's wording wins: it is the one read last

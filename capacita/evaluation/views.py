@@ -1,5 +1,7 @@
 """A participant's pre-test and post-test: thin views over `services`."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +17,7 @@ from capacita.shared import rounding, text_limits
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 from capacita.shared.bilingual import active_language
+from capacita.shared.people_pages import people_page
 from capacita.shared.posted import NUL_MESSAGE, has_nul
 
 from . import charts as charts_module
@@ -184,17 +187,32 @@ def _charts(figures) -> dict:
     return charts
 
 
+WRITTEN_SHOWN = 100  # written answers shown per question on the page
+
+
+def _person_of(person: dict):
+    """A line of the report's participants as the search reads a person."""
+    return SimpleNamespace(first_name=person["name"], last_name="", email=person["email"])
+
+
 @_guarded
 def report(request, slug):
-    """What the programme changed: the organisers' reading of the pre-test and post-test."""
+    """What the programme changed: the organisers' reading of the pre-test and post-test.
+    Its participants come a hundred a page, searched; each question's written answers the
+    first hundred (the workbook holds them all)."""
     programme = _managed(request, slug)
     figures = evaluation_report(programme)
+    shown = people_page(request.GET, figures["participants"], _person_of)
+    for line in figures["texts"]:
+        line["more"] = max(len(line["answers"]) - WRITTEN_SHOWN, 0)
+        line["answers"] = line["answers"][:WRITTEN_SHOWN]
     return render(
         request,
         "evaluation/report.html",
         {
             "programme": programme,
             "report": figures,
+            "shown": shown,
             "participants": [
                 {
                     **person,
@@ -203,7 +221,7 @@ def report(request, slug):
                         ("post", person["post_state"], person["post"]),
                     ],
                 }
-                for person in figures["participants"]
+                for person in shown.page.object_list
             ],
             "charts": _charts(figures),
             "scale_labels": SCALE_LABELS,

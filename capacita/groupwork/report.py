@@ -4,12 +4,20 @@ their members and answers, and the case assessments."""
 from __future__ import annotations
 
 from capacita.case_study.services import assessment_report
+from capacita.programmes.models import Membership, Role
 
-from .models import SessionWork
-from .selectors import members_of, questions_with_answers
+from .models import GroupMember, SessionWork
+from .selectors import questions_with_answers
 
 
 def group_work_report(programme) -> list[dict]:
+    # Each member's e-mail and country read as values, in one query for the programme: a
+    # programme of thousands has thousands of members in every session.
+    countries = dict(
+        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT).values_list(
+            "user_id", "country__code"
+        )
+    )
     sessions = []
     for session_work in (
         SessionWork.objects.filter(session__programme=programme)
@@ -17,7 +25,13 @@ def group_work_report(programme) -> list[dict]:
         .order_by("session__number")
     ):
         groups = list(session_work.groups.all())
-        members = members_of(groups, programme)
+        members = {group.pk: [] for group in groups}
+        for group_id, user_id, email in (
+            GroupMember.objects.filter(group__in=groups)
+            .order_by("user__last_name", "user__first_name", "user_id")
+            .values_list("group_id", "user_id", "user__email")
+        ):
+            members[group_id].append({"email": email, "country": countries.get(user_id)})
         questions = questions_with_answers(groups)
         sessions.append(
             {
@@ -28,13 +42,7 @@ def group_work_report(programme) -> list[dict]:
                     {
                         "name": group.name,
                         "perspective": group.perspective or None,
-                        "members": [
-                            {
-                                "email": member["user"].email,
-                                "country": member["country"].code if member["country"] else None,
-                            }
-                            for member in members[group.pk]
-                        ],
+                        "members": members[group.pk],
                         "answers": [
                             {
                                 "question": question.text,

@@ -154,8 +154,8 @@ def country_html(programme, report: dict) -> str:
 
 def balance_html(programme) -> str:
     """The HTML that the final balance's PDF is made from."""
-    report = figures.programme_balance(programme)
     evaluation = evaluation_report(programme)
+    report = figures.programme_balance(programme, evaluation)
     return _html(
         "reports/balance_pdf.html",
         {
@@ -191,8 +191,8 @@ def country_document(programme, report: dict, fmt: str) -> bytes:
 def balance_document(programme, fmt: str) -> bytes:
     if fmt == "pdf":
         return _pdf_of(balance_html(programme))
-    report = figures.programme_balance(programme)
     evaluation = evaluation_report(programme)
+    report = figures.programme_balance(programme, evaluation)
     # The evaluation's sheets first, then the balance's own.
     workbook = load_workbook(io.BytesIO(report_workbook(evaluation)))
     _common_sheets(workbook, report)

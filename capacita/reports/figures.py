@@ -21,49 +21,57 @@ from capacita.completions.models import CourseCompletion
 from capacita.evaluation.report import evaluation_report
 from capacita.groupwork.report import group_work_report
 from capacita.nominations.models import Gender, Nomination
-from capacita.programmes.models import Membership, Role
+from capacita.programmes.models import Country, Membership, Profile, Role
 
 NOMINATION_STATUSES = [status for status, _label in Nomination.Status.choices]
 
 
 def nominations(programme, country=None) -> dict:
     """Nominations by status, profile and sex/gender, against the quota."""
-    rows = Nomination.objects.filter(programme=programme).select_related("profile", "country")
+    rows = Nomination.objects.filter(programme=programme)
     if country is not None:
         rows = rows.filter(country=country)
-    rows = list(rows)
-    quotas = {
-        member.country.code: member.quota
-        for member in programme.member_countries.select_related("country")
+    # Counted from one query's values: a programme of thousands has thousands of nominations.
+    rows = list(
+        rows.order_by().values_list("country_id", "status", "profile_id", "profile_other", "gender")
+    )
+    members = {
+        member.country_id: member for member in programme.member_countries.select_related("country")
     }
+    countries = {member.country_id: member.country for member in members.values()}
+    missing = {country_id for country_id, *_rest in rows} - set(countries)
+    countries.update({each.pk: each for each in Country.objects.filter(pk__in=missing)})
+    chosen = {profile_id for _country, _status, profile_id, *_rest in rows if profile_id}
+    profiles = {profile.pk: str(profile) for profile in Profile.objects.filter(pk__in=chosen)}
     by_country = {}
-    for nomination in rows:
+    for country_id, status, *_rest in rows:
+        each = countries[country_id]
         line = by_country.setdefault(
-            nomination.country.code,
-            {"country": nomination.country.code, "name": nomination.country.name, "total": 0}
+            each.code,
+            {"country": each.code, "name": each.name, "total": 0}
             | dict.fromkeys(NOMINATION_STATUSES, 0),
         )
         line["total"] += 1
-        line[nomination.status] += 1
+        line[status] += 1
+    quotas = {member.country.code: member.quota for member in members.values()}
     for code, line in by_country.items():
         line["quota"] = quotas.get(code)
     genders = dict(Gender.choices)
+    statuses = Counter(status for _country, status, *_rest in rows)
+    profile_labels = Counter(
+        (profiles.get(profile_id, "") if profile_id else other) or _("not given")
+        for _country, _status, profile_id, other, _gender in rows
+    )
+    given = Counter(gender for *_rest, gender in rows)
     return {
         "total": len(rows),
         "quota": quotas.get(country.code) if country is not None else sum(quotas.values()),
-        "by_status": {
-            status: sum(1 for n in rows if n.status == status) for status in NOMINATION_STATUSES
-        },
-        "by_profile": dict(
-            sorted(Counter(n.profile_label or _("not given") for n in rows).items())
-        ),
+        "by_status": {status: statuses[status] for status in NOMINATION_STATUSES},
+        "by_profile": dict(sorted(profile_labels.items())),
         # Every option, in the order the form offers them, then "not given": an option
         # nobody chose shows 0 rather than vanishing from the table.
-        "by_gender": {
-            str(label): sum(1 for n in rows if n.gender == value)
-            for value, label in genders.items()
-        }
-        | {_("not given"): sum(1 for n in rows if n.gender not in genders)},
+        "by_gender": {str(label): given[value] for value, label in genders.items()}
+        | {_("not given"): sum(n for value, n in given.items() if value not in genders)},
         "by_country": sorted(by_country.values(), key=lambda line: line["country"]),
     }
 
@@ -272,12 +280,15 @@ def observers(programme) -> dict:
     }
 
 
-def programme_balance(programme) -> dict:
+def programme_balance(programme, evaluation: dict | None = None) -> dict:
     """The programme's final balance: everything above for the whole programme and side by
-    side by country, the evaluation's findings, the group work, observers, the narrative."""
+    side by country, the evaluation's findings, the group work, observers, the narrative.
+    A caller that has the evaluation's figures (`evaluation_report`) already passes them."""
     tally = Tally(programme)
     countries = [member.country for member in programme.member_countries.select_related("country")]
-    knowledge = {group["label"]: group for group in evaluation_report(programme)["by_country"]}
+    if evaluation is None:
+        evaluation = evaluation_report(programme)
+    knowledge = {group["label"]: group for group in evaluation["by_country"]}
     by_country = []
     for country in sorted(countries, key=lambda c: c.code):
         by_country.append(

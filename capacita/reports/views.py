@@ -96,10 +96,10 @@ def country_document(request, slug, code, fmt):
 def balance(request, slug, refused=None, status=200):
     """The final balance; after a refused save of its texts, `refused` holds them as typed."""
     programme = _balance_programme(request, slug)
-    report = figures.programme_balance(programme)
+    evaluation = evaluation_report(programme)
+    report = figures.programme_balance(programme, evaluation)
     if refused is not None:
         report["narrative"] = refused
-    evaluation = evaluation_report(programme)
     return render(
         request,
         "reports/balance.html",

@@ -13,6 +13,7 @@ from capacita.certificates.rule import participants, progress_of
 from capacita.certificates.selectors import Verdict
 from capacita.certificates.services import standings
 from capacita.development.scale import MANAGER_EMAIL, add_generated_programme
+from capacita.evaluation.report import evaluation_report
 from capacita.groupwork.models import GroupMember, SessionWork
 
 SIZE = 130
@@ -108,3 +109,22 @@ def test_the_groups_page_lists_by_group_and_moves_people_back_to_where_they_were
     assert GroupMember.objects.get(session_work=work, user_id=someone).group == other
     nobody = client.get(url, {"group": "none"})
     assert nobody.context["shown"].page.paginator.count == nobody.context["counts"]["unplaced"]
+
+
+def test_the_tests_report_lists_a_hundred_participants_and_a_hundred_answers_each(
+    client, generated
+):
+    programme, manager = generated
+    client.force_login(manager)
+    url = f"/en/programmes/{programme.slug}/tests/report/"
+    page = client.get(url)
+    shown = page.context["shown"]
+    assert shown.page.paginator.count == SIZE
+    assert len(page.context["participants"]) == 100
+    someone = participants(programme)[5].user
+    found = client.get(url, {"search": someone.email})
+    assert [person["user_id"] for person in found.context["participants"]] == [someone.pk]
+    written = [len(line["answers"]) for line in evaluation_report(programme)["texts"]]
+    assert [(len(line["answers"]), line["more"]) for line in page.context["report"]["texts"]] == [
+        (min(total, 100), max(total - 100, 0)) for total in written
+    ]

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from capacita.evaluation.report import evaluation_report
-from capacita.groupwork.report import group_work_report
 from capacita.programmes.models import Country, Programme
 from capacita.reports import documents, figures
 
@@ -59,8 +58,7 @@ class Command(BaseCommand):
         if country is not None:
             return figures.country_report(programme, country)
         report = evaluation_report(programme)
-        report["group_work"] = group_work_report(programme)
-        balance = figures.programme_balance(programme)
-        balance.pop("group_work")
+        balance = figures.programme_balance(programme, report)
+        report["group_work"] = balance.pop("group_work")
         report["balance"] = balance
         return report
