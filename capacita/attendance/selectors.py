@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 
-from capacita.programmes.models import Membership, Role
+from capacita.programmes.models import Country, Membership, Role
 
 from .matching import COUNTED_ROLES
 from .models import AttendanceRecord, JoinInterval, MeetingReport, NameMatch
@@ -45,19 +45,30 @@ def people_lines(session) -> list[PersonLine]:
     lines: dict[int, PersonLine] = {}
     memberships = (
         Membership.objects.filter(programme_id=session.programme_id, role__in=COUNTED_ROLES)
-        .select_related("user", "country")
+        .select_related("user")
         .order_by("id")
     )
+    # One object per country, not one per person: a programme of thousands has a dozen.
+    countries = {
+        country.pk: country
+        for country in Country.objects.filter(pk__in=memberships.values("country_id"))
+    }
     for membership in memberships:
         line = lines.setdefault(membership.user_id, PersonLine(membership.user))
         line.roles.append(membership.role)
-        line.country = line.country or membership.country
-    records = AttendanceRecord.objects.filter(session=session).select_related(
-        "user", "corrected_by"
-    )
+        line.country = line.country or countries.get(membership.country_id)
+    records = AttendanceRecord.objects.filter(session=session).select_related("corrected_by")
+    others = []
     for record in records:
-        line = lines.setdefault(record.user_id, PersonLine(record.user))
-        line.record = record
+        line = lines.get(record.user_id)
+        if line is None:
+            others.append(record)  # a role withdrawn since: their account read below
+        else:
+            line.record = record
+    if others:
+        users = get_user_model().objects.in_bulk([record.user_id for record in others])
+        for record in others:
+            lines.setdefault(record.user_id, PersonLine(users[record.user_id])).record = record
     return sorted(lines.values(), key=lambda line: line.sort_key)
 
 

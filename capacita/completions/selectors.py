@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from capacita.programmes.models import Course, Membership, Role
+from capacita.programmes.models import Country, Course, Membership, Role
 
 from .models import CompletionReport, CourseCompletion
 
@@ -68,12 +68,14 @@ class ParticipantStatus:
 def course_statuses(course) -> list[ParticipantStatus]:
     """Every participant of the course's programme with their completion of it, by name."""
     people = list(participants(course.programme))
-    countries = {
-        member.user_id: member.country
-        for member in Membership.objects.filter(
-            programme=course.programme, role=Role.PARTICIPANT
-        ).select_related("country")
+    # One object per country, not one per person: a programme of thousands has a dozen.
+    members = Membership.objects.filter(programme=course.programme, role=Role.PARTICIPANT)
+    country_ids = dict(members.values_list("user_id", "country_id"))
+    by_id = {
+        country.pk: country
+        for country in Country.objects.filter(pk__in=set(country_ids.values()) - {None})
     }
+    countries = {user_id: by_id.get(country_id) for user_id, country_id in country_ids.items()}
     completions = {
         completion.user_id: completion
         for completion in CourseCompletion.objects.filter(course=course).select_related("marked_by")

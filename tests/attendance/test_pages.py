@@ -287,7 +287,8 @@ def test_the_session_page_takes_the_same_queries_for_5_and_50_participants(
         assert f"Invitado {start + added - 1:03d}" in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 12, [query["sql"] for query in queries.captured_queries]
+    # 13: the countries are read once apart, rather than once per person with each membership.
+    assert counts[0] <= 13, [query["sql"] for query in queries.captured_queries]
 
 
 def test_the_overview_takes_the_same_queries_however_many_people(client_as, programme, users):
