@@ -9,8 +9,10 @@ whatever the number of people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capacita.attendance.models import AttendanceRecord
@@ -37,12 +39,7 @@ class SessionState:
 
     @property
     def label(self) -> str:
-        return {
-            State.DONE: _("attended"),
-            State.MISSING: _("absent"),
-            State.EXCUSED: _("excused"),
-            State.PENDING: _("not yet recorded"),
-        }[self.state]
+        return _words(get_language())["session"][self.state]
 
 
 @dataclass
@@ -53,12 +50,7 @@ class CourseState:
 
     @property
     def label(self) -> str:
-        return {
-            State.DONE: _("completed"),
-            State.LATE: _("completed after the deadline"),
-            State.MISSING: _("not completed"),
-            State.PENDING: _("not completed yet"),
-        }[self.state]
+        return _words(get_language())["course"][self.state]
 
 
 @dataclass
@@ -90,40 +82,38 @@ class Progress:
     def user(self):
         return self.membership.user
 
-    @property
-    def requirements(self) -> list[Requirement]:
-        """Every condition of the rule for this participant, met or missing."""
-        lines = []
+    def _conditions(self):
+        """Each condition of the rule as `(kind, item, met)`, without its words: whether it
+        holds is all `is_complete` needs, and a board of thousands asks it of everyone."""
         for item in self.sessions:
-            lines.append(
-                Requirement(
-                    _("attend virtual session %(number)s") % {"number": item.session.number},
-                    item.state == State.DONE,
-                    item.label,
-                )
-            )
+            yield "session", item, item.state == State.DONE
         counted = (State.DONE, State.LATE) if self.allows_late else (State.DONE,)
         for item in self.courses:
             if item.course.is_required:
-                label = (
-                    _("complete the course “%(title)s”")
-                    if self.allows_late or item.course.deadline is None
-                    else _("complete the course “%(title)s” by its deadline")
-                )
-                lines.append(
-                    Requirement(
-                        label % {"title": item.course.title}, item.state in counted, item.label
-                    )
-                )
+                yield "course", item, item.state in counted
         if self.post_test_submitted is not None:
-            lines.append(
-                Requirement(
-                    _("submit the post-test"),
-                    self.post_test_submitted,
-                    _("submitted") if self.post_test_submitted else _("not submitted"),
-                )
+            yield "post_test", None, self.post_test_submitted
+
+    def _requirement(self, kind, item, met) -> Requirement:
+        words = _words(get_language())
+        if kind == "session":
+            label = words["attend"] % {"number": item.session.number}
+            return Requirement(label, met, item.label)
+        if kind == "course":
+            label = (
+                words["complete"]
+                if self.allows_late or item.course.deadline is None
+                else words["complete_by_deadline"]
             )
-        return lines
+            return Requirement(label % {"title": item.course.title}, met, item.label)
+        return Requirement(
+            words["post_test"], met, words["submitted"] if met else words["not_submitted"]
+        )
+
+    @property
+    def requirements(self) -> list[Requirement]:
+        """Every condition of the rule for this participant, met or missing."""
+        return [self._requirement(*condition) for condition in self._conditions()]
 
     @property
     def late_courses(self) -> list[CourseState]:
@@ -138,16 +128,46 @@ class Progress:
     @property
     def missing(self) -> list[str]:
         """What still stands between the participant and the certificate, in plain words."""
+        line = _words(get_language())["missing"]
         return [
-            _("%(requirement)s (%(status)s)")
-            % {"requirement": requirement.label, "status": requirement.status}
-            for requirement in self.requirements
-            if not requirement.met
+            line % {"requirement": requirement.label, "status": requirement.status}
+            for requirement in (
+                self._requirement(kind, item, met)
+                for kind, item, met in self._conditions()
+                if not met
+            )
         ]
 
     @property
     def is_complete(self) -> bool:
-        return all(requirement.met for requirement in self.requirements)
+        return all(met for _kind, _item, met in self._conditions())
+
+
+@lru_cache(maxsize=8)
+def _words(language: str | None) -> dict:
+    """The rule's words in `language`, looked up once per process: a board of thousands
+    names every state of every person."""
+    return {
+        "session": {
+            State.DONE: _("attended"),
+            State.MISSING: _("absent"),
+            State.EXCUSED: _("excused"),
+            State.PENDING: _("not yet recorded"),
+        },
+        "course": {
+            State.DONE: _("completed"),
+            State.LATE: _("completed after the deadline"),
+            State.MISSING: _("not completed"),
+            State.PENDING: _("not completed yet"),
+        },
+        "attend": _("attend virtual session %(number)s"),
+        "complete": _("complete the course “%(title)s”"),
+        "complete_by_deadline": _("complete the course “%(title)s” by its deadline"),
+        "post_test": _("submit the post-test"),
+        "submitted": _("submitted"),
+        "not_submitted": _("not submitted"),
+        "missing": _("%(requirement)s (%(status)s)"),
+    }
 
 
 def _session_state(session, record) -> SessionState:
