@@ -289,8 +289,23 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # A programme's public page (description, agenda, countries) is rendered once and kept this
 # many seconds for everyone but its managers, who see their changes at once. The cache is
-# each server process's own memory: nothing to share between servers.
+# each server process's own memory, unless REDIS_URL names a shared one (below).
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
+# Several servers behind one address share a Redis server (REDIS_URL, e.g.
+# redis://127.0.0.1:6379/0): Django's own Redis cache, and sessions read from it before the
+# database (`cached_db`: a session outlives a Redis restart). Without it, one server needs
+# nothing more than its database: each process caches in its own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "capacita"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # The address e-mails link to (invitations, reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

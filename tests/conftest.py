@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -25,6 +28,12 @@ def _test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
     # Pages are rendered afresh in tests; the test of the cache turns it on.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        # A shared Redis (REDIS_URL): each test worker in a database of its own, which the
+        # clearing below empties without touching another worker's.
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": worker_redis_url()}
+        }
     cache.clear()
     page_cache.forget()
     settings.STATIC_ROOT = tmp_path
@@ -38,6 +47,13 @@ def _test_settings(settings, tmp_path):
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def worker_redis_url() -> str:
+    """REDIS_URL with the database numbered after the test worker (gw0 → 1, gw1 → 2…)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = 1 + int(worker.removeprefix("gw") or 0)
+    return urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{number}"))
 
 
 @pytest.fixture(scope="session")
