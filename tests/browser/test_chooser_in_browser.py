@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from capacita.certificates.kept import refresh
 from capacita.development.demo import DEMO_PASSWORD
 from capacita.programmes.models import Membership, Role
 
@@ -34,6 +35,7 @@ def test_the_chooser_fits_a_phone_and_meets_wcag(page, demo, users):  # noqa: F8
     other = another_programme("otro-2031")
     Membership.objects.create(programme=other, user=participant, role=Role.PARTICIPANT)
     Membership.objects.create(programme=other, user=participant, role=Role.FACILITATOR)
+    refresh(other, [participant.pk])
     page.set_viewport_size(PHONE)
 
     log_in(page, participant.email)
