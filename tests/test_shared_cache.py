@@ -16,6 +16,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache import caches
@@ -126,6 +127,26 @@ def test_another_server_process_reads_the_same_cache_and_session(db, settings, u
         cache.delete(key)
         session.delete()
     assert read == {"value": "written by one server", "user": str(users["manager"].pk)}
+
+
+@pytest.mark.subprocess
+def test_a_session_kept_in_redis_ends_when_its_database_row_would(client, settings, users):
+    _redis_url()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": worker_redis_url() if os.environ.get("REDIS_URL") else _redis_url(),
+            "KEY_PREFIX": f"capacita-test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client.force_login(users["participant"])
+    store = SessionStore(session_key=client.session.session_key)
+    cache = caches["default"]
+    ttl = redis.Redis.from_url(cache._servers[0]).ttl(cache.make_key(store.cache_key))
+    # Twelve hours from the login, as the database row's expiry: not renewed by later pages.
+    assert settings.SESSION_COOKIE_AGE - 60 <= ttl <= settings.SESSION_COOKIE_AGE
+    store.delete()
 
 
 def test_the_suite_s_own_cache_is_what_the_environment_says():

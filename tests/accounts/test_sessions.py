@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from unittest import mock
 
+import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -12,6 +13,14 @@ from django.utils import timezone
 from capacita.development.demo import DEMO_PASSWORD
 
 ME = "/es/programmes/crm-2021/me/"
+
+
+@pytest.fixture(autouse=True)
+def _sessions_in_the_database(settings):
+    # The clock is moved here by mocking it, which a Redis server's own expiry cannot follow:
+    # with a shared Redis (`cached_db`), the same twelve hours are the cached entry's time to
+    # live, checked in tests/test_shared_cache.py.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 def later(hours: float):
