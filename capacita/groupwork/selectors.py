@@ -76,6 +76,44 @@ def members_of(groups, programme) -> dict[int, list[dict]]:
     return members
 
 
+PLENARY_NAMES = 40  # a group of more people is named on the plenary by its size alone
+
+
+def plenary_members(groups, programme) -> tuple[dict[int, int], dict[int, list[tuple]]]:
+    """Each group's size, and the names and country codes of the members of the groups of at
+    most `PLENARY_NAMES` people: what a shared screen can show. Three queries, whatever the
+    number of people."""
+    group_ids = [group.pk for group in groups]
+    in_groups = GroupMember.objects.filter(group_id__in=group_ids)
+    sizes = dict(in_groups.order_by().values_list("group_id").annotate(n=Count("pk")))
+    size = (
+        GroupMember.objects.filter(group_id=OuterRef("group_id"))
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        in_groups.annotate(size=Subquery(size))
+        .filter(size__lte=PLENARY_NAMES)
+        .order_by("user__last_name", "user__first_name", "user_id")
+        .values_list("group_id", "user_id", "user__first_name", "user__last_name")
+    )
+    codes = dict(
+        Membership.objects.filter(
+            programme=programme,
+            role=Role.PARTICIPANT,
+            user_id__in=in_groups.filter(
+                group_id__in=[pk for pk, n in sizes.items() if n <= PLENARY_NAMES] or [0]
+            ).values("user_id"),
+        ).values_list("user_id", "country__code")
+    )
+    named: dict[int, list[tuple]] = {pk: [] for pk in group_ids}
+    for group_id, user_id, first_name, last_name in rows:
+        named[group_id].append((f"{first_name} {last_name}".strip(), codes.get(user_id)))
+    return {pk: sizes.get(pk, 0) for pk in group_ids}, named
+
+
 def questions_with_answers(groups) -> dict[int, list[GroupQuestion]]:
     """Each group's questions, each carrying `answer` (its latest version, or None)."""
     questions = list(GroupQuestion.objects.filter(group__in=groups).order_by("position", "pk"))

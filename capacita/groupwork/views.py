@@ -138,7 +138,7 @@ def _plenary_context(request, session_work):
     groups = list(session_work.groups.select_related("facilitator"))
     programme = session_work.session.programme
     questions = questions_with_answers(groups)
-    members = members_of(groups, programme)
+    sizes, named = selectors.plenary_members(groups, programme)
     assessments = {}
     if _has_case(session_work):
         for assessment in Assessment.objects.filter(group__in=groups):
@@ -150,7 +150,8 @@ def _plenary_context(request, session_work):
             {
                 "group": group,
                 "questions": questions[group.pk],
-                "members": members[group.pk],
+                "size": sizes[group.pk],
+                "named": named[group.pk],
                 "assessment": assessments.get(group.pk),
             }
             for group in groups

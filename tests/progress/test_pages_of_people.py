@@ -128,3 +128,34 @@ def test_the_tests_report_lists_a_hundred_participants_and_a_hundred_answers_eac
     assert [(len(line["answers"]), line["more"]) for line in page.context["report"]["texts"]] == [
         (min(total, 100), max(total - 100, 0)) for total in written
     ]
+
+
+def test_the_plenary_names_the_members_of_small_groups_and_counts_the_large(
+    client, generated, monkeypatch
+):
+    from capacita.groupwork import selectors
+
+    programme, manager = generated
+    client.force_login(manager)
+    work = SessionWork.objects.get(session__programme=programme, session__number=3)
+    sizes = {
+        group.pk: GroupMember.objects.filter(group=group).count() for group in work.groups.all()
+    }
+    smallest = min(sizes.values())
+    assert max(sizes.values()) > smallest  # both kinds of group on the page
+    monkeypatch.setattr(selectors, "PLENARY_NAMES", smallest)
+    page = client.get(f"/en/programmes/{programme.slug}/sessions/3/plenary/")
+    for column in page.context["columns"]:
+        size = sizes[column["group"].pk]
+        assert column["size"] == size
+        if size <= smallest:
+            names = {
+                f"{first} {last}"
+                for first, last in GroupMember.objects.filter(group=column["group"]).values_list(
+                    "user__first_name", "user__last_name"
+                )
+            }
+            assert {name for name, _code in column["named"]} == names
+        else:
+            assert column["named"] == []
+            assert f"{size} members" in page.content.decode()
