@@ -86,16 +86,10 @@ def plenary_members(groups, programme) -> tuple[dict[int, int], dict[int, list[t
     group_ids = [group.pk for group in groups]
     in_groups = GroupMember.objects.filter(group_id__in=group_ids)
     sizes = dict(in_groups.order_by().values_list("group_id").annotate(n=Count("pk")))
-    size = (
-        GroupMember.objects.filter(group_id=OuterRef("group_id"))
-        .order_by()
-        .values("group_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    # Never an empty list: the queries run at every size (their number does not depend on it).
+    small = [pk for pk, n in sizes.items() if n <= PLENARY_NAMES] or [0]
     rows = list(
-        in_groups.annotate(size=Subquery(size))
-        .filter(size__lte=PLENARY_NAMES)
+        in_groups.filter(group_id__in=small)
         .order_by("user__last_name", "user__first_name", "user_id")
         .values_list("group_id", "user_id", "user__first_name", "user__last_name")
     )
@@ -103,9 +97,7 @@ def plenary_members(groups, programme) -> tuple[dict[int, int], dict[int, list[t
         Membership.objects.filter(
             programme=programme,
             role=Role.PARTICIPANT,
-            user_id__in=in_groups.filter(
-                group_id__in=[pk for pk, n in sizes.items() if n <= PLENARY_NAMES] or [0]
-            ).values("user_id"),
+            user_id__in=in_groups.filter(group_id__in=small).values("user_id"),
         ).values_list("user_id", "country__code")
     )
     named: dict[int, list[tuple]] = {pk: [] for pk in group_ids}
