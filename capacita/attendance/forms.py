@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacita.agenda.timezones import zone_choices
 from capacita.shared import uploads
+from capacita.shared.person_field import PersonByEmailField
 from capacita.shared.text_limits import REASON, TypedText
 from capacita.shared.zones import validate_time_zone
 
@@ -60,15 +61,33 @@ class UploadForm(forms.Form):
 
 
 class MatchForm(forms.Form):
-    """Who the rows of one name and e-mail are."""
+    """Who the rows of one name and e-mail are: chosen from `choices` (the people's ids with
+    their names and e-mails), or, without them (too many people to list), given by e-mail
+    address among `people` (`person_field`)."""
 
     meeting_name = forms.CharField(widget=forms.HiddenInput, max_length=300, required=False)
     meeting_email = forms.CharField(widget=forms.HiddenInput, max_length=254, required=False)
     user = forms.TypedChoiceField(label=_("Person"), coerce=int)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, choices, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—"), *people]
+        if choices is not None:
+            self.fields["user"].choices = [("", "—"), *choices]
+        else:
+            self.fields["user"] = PersonByEmailField(
+                label=_("E-mail address of the person"), people=people
+            )
+
+    @property
+    def refusal(self) -> str:
+        """What to tell the manager when the form is refused."""
+        if isinstance(self.fields["user"], PersonByEmailField) and self.errors.get("user"):
+            return self.errors["user"][0]
+        return _("Choose the person these rows belong to.")
+
+    def clean_user(self):
+        value = self.cleaned_data["user"]
+        return value if isinstance(value, int) else value.pk
 
 
 class MarkForm(forms.Form):

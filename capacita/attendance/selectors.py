@@ -39,44 +39,67 @@ class PersonLine:
         return (first_role, country, self.user.last_name.casefold(), self.user.first_name)
 
 
-def people_lines(session) -> list[PersonLine]:
-    """Everyone whose attendance the programme counts, with their record for `session`,
-    plus anyone else who has a record (a role withdrawn since)."""
-    lines: dict[int, PersonLine] = {}
-    memberships = (
-        Membership.objects.filter(programme_id=session.programme_id, role__in=COUNTED_ROLES)
-        .select_related("user")
-        .order_by("id")
-    )
-    # One object per country, not one per person: a programme of thousands has a dozen.
+def people_keys(session) -> list[tuple[int, str, str, str]]:
+    """Everyone on the session's page, in its order, as `people_page_of` reads them: each
+    person's id, first name, last name and e-mail. The people whose attendance the programme
+    counts (participants first, then observers, then facilitators; by country, then name),
+    then anyone else who has a record for `session` (a role withdrawn since). Two values
+    queries, whatever the programme's size: only the page shown loads its people."""
+    order: dict[int, tuple] = {}
+    for user_id, role, code, first_name, last_name, email in Membership.objects.filter(
+        programme_id=session.programme_id, role__in=COUNTED_ROLES
+    ).values_list(
+        "user_id", "role", "country__code", "user__first_name", "user__last_name", "user__email"
+    ):
+        key = (ROLE_ORDER.get(role, 9), code or "~", last_name.casefold(), first_name)
+        known = order.get(user_id)
+        if known is None or key < known[0]:
+            order[user_id] = (key, first_name, last_name, email)
+    for user_id, first_name, last_name, email in (
+        AttendanceRecord.objects.filter(session=session)
+        .exclude(user_id__in=list(order))
+        .values_list("user_id", "user__first_name", "user__last_name", "user__email")
+    ):
+        order[user_id] = ((9, "~", last_name.casefold(), first_name), first_name, last_name, email)
+    ranked = sorted(order.items(), key=lambda item: item[1][0])
+    return [(user_id, first, last, email) for user_id, (_, first, last, email) in ranked]
+
+
+def people_lines(session, user_ids) -> dict[int, PersonLine]:
+    """The lines of the people `user_ids` (a page of them): each with their roles, country
+    and record for `session`, by id."""
+    users = get_user_model().objects.in_bulk(list(user_ids))
+    lines = {pk: PersonLine(user) for pk, user in users.items()}
+    memberships = Membership.objects.filter(
+        programme_id=session.programme_id, role__in=COUNTED_ROLES, user_id__in=list(lines)
+    ).order_by("id")
+    # One object per country, not one per person.
     countries = {
         country.pk: country
         for country in Country.objects.filter(pk__in=memberships.values("country_id"))
     }
-    for membership in memberships:
-        line = lines.setdefault(membership.user_id, PersonLine(membership.user))
-        line.roles.append(membership.role)
-        line.country = line.country or countries.get(membership.country_id)
-    records = AttendanceRecord.objects.filter(session=session).select_related("corrected_by")
-    others = []
-    for record in records:
-        line = lines.get(record.user_id)
-        if line is None:
-            others.append(record)  # a role withdrawn since: their account read below
-        else:
-            line.record = record
-    if others:
-        users = get_user_model().objects.in_bulk([record.user_id for record in others])
-        for record in others:
-            lines.setdefault(record.user_id, PersonLine(users[record.user_id])).record = record
-    return sorted(lines.values(), key=lambda line: line.sort_key)
+    for user_id, role, country_id in memberships.values_list("user_id", "role", "country_id"):
+        line = lines[user_id]
+        line.roles.append(role)
+        line.country = line.country or countries.get(country_id)
+    for record in AttendanceRecord.objects.filter(
+        session=session, user_id__in=list(lines)
+    ).select_related("corrected_by"):
+        lines[record.user_id].record = record
+    return lines
 
 
-def person_choices(lines: list[PersonLine]) -> list[tuple[int, str]]:
-    """The registered people to match rows to, by name."""
-    counted = [line for line in lines if line.roles]
-    counted.sort(key=lambda line: (line.user.get_full_name().casefold(), line.user.email))
-    return [(line.user.pk, f"{line.user.get_full_name()} <{line.user.email}>") for line in counted]
+def person_choices(session) -> list[tuple[int, str]]:
+    """The registered people to match rows to, by name (participants, observers,
+    facilitators)."""
+    people = set(
+        Membership.objects.filter(
+            programme_id=session.programme_id, role__in=COUNTED_ROLES
+        ).values_list("user_id", "user__first_name", "user__last_name", "user__email")
+    )
+    named = [(f"{first} {last}".strip(), email, pk) for pk, first, last, email in people]
+    named.sort(key=lambda person: (person[0].casefold(), person[1]))
+    return [(pk, f"{name} <{email}>") for name, email, pk in named]
 
 
 def hand_matches(session) -> list[NameMatch]:
@@ -102,12 +125,16 @@ def session_reports(session):
 
 @dataclass
 class SessionSheet:
+    """A session's page: its counts over everyone, its rows matched to nobody, its matches by
+    hand and reports; the people themselves come a page at a time (`people_keys`,
+    `people_lines`)."""
+
     session: object
-    people: list[PersonLine]
+    statuses: Counter
+    people_count: int
     unmatched: list
     matched_by_hand: list
     reports: list
-    choices: list[tuple[int, str]]
 
     @property
     def scheduled_minutes(self) -> int:
@@ -118,35 +145,41 @@ class SessionSheet:
         minutes = self.scheduled_minutes * self.session.programme.attendance_threshold / 100
         return int(minutes) if minutes == int(minutes) else round(minutes, 1)
 
-    def count(self, status: str) -> int:
-        return sum(1 for line in self.people if line.record and line.record.status == status)
-
     @property
     def present(self) -> int:
-        return self.count(AttendanceRecord.Status.PRESENT)
+        return self.statuses[AttendanceRecord.Status.PRESENT]
 
     @property
     def absent(self) -> int:
-        return self.count(AttendanceRecord.Status.ABSENT)
+        return self.statuses[AttendanceRecord.Status.ABSENT]
 
     @property
     def excused(self) -> int:
-        return self.count(AttendanceRecord.Status.EXCUSED)
+        return self.statuses[AttendanceRecord.Status.EXCUSED]
 
     @property
     def without_status(self) -> int:
-        return sum(1 for line in self.people if line.record is None)
+        return self.people_count - sum(self.statuses.values())
 
 
-def session_sheet(session) -> SessionSheet:
-    people = people_lines(session)
+def session_sheet(session, people_count: int) -> SessionSheet:
+    """The session's page around its `people_count` people (every record is someone's: the
+    people without a status are the rest)."""
+    statuses = Counter(
+        dict(
+            AttendanceRecord.objects.filter(session=session)
+            .values_list("status")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+    )
     return SessionSheet(
         session=session,
-        people=people,
+        statuses=statuses,
+        people_count=people_count,
         unmatched=unmatched_groups(session),
         matched_by_hand=hand_matches(session),
         reports=list(session_reports(session)),
-        choices=person_choices(people),
     )
 
 

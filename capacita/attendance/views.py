@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from capacita.agenda.models import VirtualSession
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme
-from capacita.shared import hand_marks, uploads
+from capacita.shared import hand_marks, person_field, uploads
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
@@ -20,7 +20,14 @@ from . import services
 from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UnmatchForm, UploadForm
 from .matching import counted_people
 from .models import AttendanceRecord, MeetingReport, NameMatch
-from .selectors import programme_counts, session_sheet, user_by_pk
+from .selectors import (
+    people_keys,
+    people_lines,
+    person_choices,
+    programme_counts,
+    session_sheet,
+    user_by_pk,
+)
 from .zoom import ReportError
 
 
@@ -50,6 +57,13 @@ def _back(session, anchor: str = "", posted=None):
     return _page(session).back(posted, anchor)
 
 
+def _match_choices(session):
+    """The people to match rows to, as a list; None when they are too many to list."""
+    if not person_field.listed(counted_people(session.programme)):
+        return None
+    return person_choices(session)
+
+
 @_guarded
 def overview(request, slug):
     """Each session with its counts: present, absent, excused, rows matched to nobody."""
@@ -72,22 +86,25 @@ def session(request, slug, number):
     status; the rows matched to nobody; the upload form; a hand-marking form per person."""
     programme = _programme(request, slug)
     session = _session(programme, number)
-    sheet = session_sheet(session)
+    keys = people_keys(session)
+    sheet = session_sheet(session, len(keys))
     shown, people = hand_marks.marking_rows(
         request.GET,
-        sheet.people,
+        keys,
+        lambda user_ids: people_lines(session, user_ids),
         lambda line: line.user,
         MarkForm,
         lambda line: {
             "status": line.record.status if line.record else AttendanceRecord.Status.PRESENT
         },
     )
+    choices = _match_choices(session) if sheet.unmatched else []
     unmatched = [
         (
             group,
             MatchForm(
                 auto_id=f"id_match_{index}_%s",
-                people=sheet.choices,
+                choices=choices,
                 initial={"meeting_name": group.name, "meeting_email": group.email},
             ),
         )
@@ -169,10 +186,11 @@ def upload(request, slug, number):
 def match(request, slug, number):
     programme = _programme(request, slug)
     session = _session(programme, number)
-    choices = list(counted_people(programme).values_list("pk", "email"))
-    form = MatchForm(request.POST, people=choices)
+    form = MatchForm(
+        request.POST, choices=_match_choices(session), people=counted_people(programme)
+    )
     if not form.is_valid():
-        messages.error(request, _("Choose the person these rows belong to."))
+        messages.error(request, form.refusal)
         return _back(session, "unmatched-title")
     user = user_by_pk(form.cleaned_data["user"])
     if not form.cleaned_data["meeting_name"] and not form.cleaned_data["meeting_email"]:

@@ -65,29 +65,37 @@ class ParticipantStatus:
         )
 
 
-def course_statuses(course) -> list[ParticipantStatus]:
-    """Every participant of the course's programme with their completion of it, by name."""
-    people = list(participants(course.programme))
-    # One object per country, not one per person: a programme of thousands has a dozen.
+def participant_keys(programme) -> list[tuple[int, str, str, str]]:
+    """The programme's participants by name, as `people_page_of` reads them (id, first name,
+    last name, e-mail): one values query."""
+    return list(participants(programme).values_list("pk", "first_name", "last_name", "email"))
+
+
+def course_statuses(course, user_ids=None) -> dict[int, ParticipantStatus]:
+    """The participants `user_ids` (all of them without it) with their completion of the
+    course, by id: four queries."""
+    people = participants(course.programme)
     members = Membership.objects.filter(programme=course.programme, role=Role.PARTICIPANT)
+    completions = CourseCompletion.objects.filter(course=course).select_related("marked_by")
+    if user_ids is not None:
+        people = people.filter(pk__in=list(user_ids))
+        members = members.filter(user_id__in=list(user_ids))
+        completions = completions.filter(user_id__in=list(user_ids))
+    # One object per country, not one per person: a programme of thousands has a dozen.
     country_ids = dict(members.values_list("user_id", "country_id"))
     by_id = {
         country.pk: country
         for country in Country.objects.filter(pk__in=set(country_ids.values()) - {None})
     }
-    countries = {user_id: by_id.get(country_id) for user_id, country_id in country_ids.items()}
-    completions = {
-        completion.user_id: completion
-        for completion in CourseCompletion.objects.filter(course=course).select_related("marked_by")
-    }
-    return [
-        ParticipantStatus(
+    done = {completion.user_id: completion for completion in completions}
+    return {
+        user.pk: ParticipantStatus(
             user=user,
-            country=countries.get(user.pk),
-            completion=completions.get(user.pk),
+            country=by_id.get(country_ids.get(user.pk)),
+            completion=done.get(user.pk),
         )
         for user in people
-    ]
+    }
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,13 @@ from . import services
 from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm
 from .models import CompletionReport
 from .moodle import ReportError, moodle_users_csv
-from .selectors import course_counts, course_statuses, last_report, participants
+from .selectors import (
+    course_counts,
+    course_statuses,
+    last_report,
+    participant_keys,
+    participants,
+)
 
 
 def _programme(request, slug) -> Programme:
@@ -82,7 +88,8 @@ def course(request, slug, code):
     course = _course(programme, code)
     shown, rows = hand_marks.marking_rows(
         request.GET,
-        course_statuses(course),
+        participant_keys(programme),
+        lambda user_ids: course_statuses(course, user_ids),
         lambda status: status.user,
         MarkForm,
         lambda status: {

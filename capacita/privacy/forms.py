@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from capacita.shared import person_field
 from capacita.shared.personal_data import ANONYMOUS_DOMAIN
 from capacita.shared.text_limits import MESSAGE, REASON, TypedText
 
@@ -47,7 +48,7 @@ class AnonymisePersonForm(forms.Form):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         # The programme's participants, observers and nominees with an account.
-        self.fields["person"].queryset = (
+        people = (
             get_user_model()
             .objects.filter(
                 Q(memberships__programme=programme, memberships__role__in=PEOPLE_ROLES)
@@ -57,6 +58,12 @@ class AnonymisePersonForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
+        if person_field.listed(people):
+            self.fields["person"].queryset = people
+        else:
+            self.fields["person"] = person_field.PersonByEmailField(
+                label=_("E-mail address of the participant"), people=people
+            )
 
 
 class AnonymiseProgrammeForm(forms.Form):

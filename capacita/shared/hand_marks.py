@@ -9,7 +9,7 @@ and how it is saved, stays with each app: this module holds only the shape they 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -20,10 +20,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from capacita.shared.errors import UserError
-from capacita.shared.people_pages import PeoplePage, people_page, where_it_was
+from capacita.shared.people_pages import PeoplePage, people_page_of, where_it_was
 from capacita.shared.text_limits import typed_refusal
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 # The text field of every hand-marking form that says why.
 REASON = "reason"
@@ -31,23 +32,26 @@ REASON = "reason"
 
 def marking_rows(
     params,
-    items: Sequence[T],
+    rows: Iterable[tuple[K, str, str, str]],
+    load: Callable[[list[K]], dict[K, T]],
     user_of: Callable[[T], object],
     form_class: type[forms.Form],
     initial_of: Callable[[T], dict],
 ) -> tuple[PeoplePage, list[tuple[T, forms.Form]]]:
-    """The page of `items` that `params` ask for, each with its hand-marking form, filled
-    with the person (`user`) and `initial_of(item)`. Every form on the page gets ids of its
-    own (`id_mark_<person>_<field>`), so that each label points at its own field."""
-    shown = people_page(params, items, user_of)
-    rows = []
+    """The page that `params` ask for of the people `rows` (`people_page_of`: keys, names and
+    e-mails in the list's order; only the page's items are `load`ed), each item with its
+    hand-marking form, filled with the person (`user`) and `initial_of(item)`. Every form on
+    the page gets ids of its own (`id_mark_<person>_<field>`), so that each label points at
+    its own field."""
+    shown = people_page_of(params, rows, load)
+    marked = []
     for item in shown.page.object_list:
         user = user_of(item)
         form = form_class(
             auto_id=f"id_mark_{user.pk}_%s", initial={"user": user.pk, **initial_of(item)}
         )
-        rows.append((item, form))
-    return shown, rows
+        marked.append((item, form))
+    return shown, marked
 
 
 def refusal(form: forms.Form, otherwise: str) -> str:

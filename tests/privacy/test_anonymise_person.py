@@ -148,6 +148,46 @@ def test_a_manager_anonymises_from_the_page(client_as, programme, someone):
     assert not someone.user.is_active
 
 
+def test_with_too_many_people_to_list_the_person_is_given_by_e_mail(
+    client_as, programme, someone, users, monkeypatch
+):
+    """A list of a programme's thousands would weigh megabytes: past the limit, the manager
+    types the e-mail address, and an address outside the programme anonymises nobody."""
+    from capacita.shared import person_field
+
+    monkeypatch.setattr(person_field, "LIST_LIMIT", 0)
+    client = client_as("manager")
+    page = client.get(reverse("privacy:overview", args=[programme.slug])).content.decode()
+    assert 'type="email" name="person-person"' in page
+    assert "<option" not in page.split('id="anonymise-person"')[1].split("</form>")[0]
+    url = reverse("privacy:anonymise_person", args=[programme.slug])
+
+    refused = client.post(
+        url,
+        {
+            "person-person": users["outsider"].email,
+            "person-reason": "Asked",
+            "person-confirm": "on",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Nobody of this programme has the e-mail address" in refused.content.decode()
+    users["outsider"].refresh_from_db()
+    assert users["outsider"].is_active
+
+    response = client.post(
+        url,
+        {
+            "person-person": someone.user.email.upper(),
+            "person-reason": "Asked",
+            "person-confirm": "on",
+        },
+    )
+    assert response.status_code == 302
+    someone.user.refresh_from_db()
+    assert not someone.user.is_active
+
+
 def test_whom_an_event_concerns_keeps_their_name_when_a_namesake_is_anonymised(
     programme, manager, someone
 ):
