@@ -4,14 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from capacita.agenda.models import Slides
 from capacita.agenda.selectors import agenda_for_viewer
-from capacita.agenda.timezones import viewer_zone
+from capacita.agenda.timezones import time_labels, viewer_zone
 from capacita.certificates.models import Certificate
 from capacita.certificates.rule import State, participants, progress_of
 from capacita.groupwork.models import SessionWork, WorkGroup
@@ -28,10 +30,19 @@ def _programme(slug) -> Programme:
     return get_object_or_404(Programme, slug=slug)
 
 
+def _kept_programme(request, slug) -> Programme:
+    """The programme of a person's own page: kept a while with its agenda (`kept`), read
+    fresh for its managers, who must see their changes at once."""
+    programme = kept(f"programme:{slug}", lambda: _programme(slug))
+    if permissions.is_manager(request.user, programme):
+        programme = _programme(slug)
+    return programme
+
+
 @login_required
 def my_progress(request, slug):
     """A registered person's own page: the agenda with its links, courses, attendance."""
-    programme = _programme(slug)
+    programme = _kept_programme(request, slug)
     if not permissions.is_registered(request.user, programme):
         raise PermissionDenied
     membership = next(
@@ -57,11 +68,16 @@ def my_progress(request, slug):
         lambda: agenda_for_viewer(programme, zone),
         fresh=fresh,
     )
-    slides_by_session = kept(
-        f"slides:{programme.pk}", lambda: _slides_by_session(programme), fresh=fresh
+    # Each session's part that is alike for every reader in this language and zone, rendered
+    # once for them and kept as long as the agenda.
+    parts = kept(
+        f"page-parts:{programme.pk}:{get_language()}:{zone.key}",
+        lambda: page_parts(programme, agenda, structure[1], zone),
+        fresh=fresh,
     )
     session_states = {item.session.pk: item for item in progress.sessions} if progress else {}
-    facilitated = _facilitated_groups(programme, request.user)
+    roles = permissions.roles_in(request.user, programme)
+    facilitated = _facilitated_groups(programme, request.user) if Role.FACILITATOR in roles else {}
     tests = tests_of(programme, request.user, fresh=fresh) if membership else []
     return render(
         request,
@@ -72,8 +88,8 @@ def my_progress(request, slug):
             "agenda": [
                 (
                     view,
+                    parts["sessions"][view.session.pk],
                     session_states.get(view.session.pk),
-                    slides_by_session.get(view.session.pk),
                     facilitated.get(view.session.pk, []),
                 )
                 for view in agenda
@@ -81,9 +97,11 @@ def my_progress(request, slug):
             "viewer_zone": zone,
             "zone_error": zone_error,
             "zone_differs": zone.key != programme.time_zone,
-            "takes_part_in_agenda": Role.FACILITATOR
-            in permissions.roles_in(request.user, programme),
+            "takes_part_in_agenda": Role.FACILITATOR in roles,
             "tests": tests,
+            "courses": [(item, parts["courses"][item.course.pk]) for item in progress.courses]
+            if progress
+            else [],
             **_what_comes_next(agenda, tests, progress),
             "certificate": _valid_certificate(programme, request.user) if membership else None,
             "group_sessions": kept(
@@ -237,6 +255,39 @@ def _valid_certificate(programme, user):
     return Certificate.objects.filter(
         programme=programme, user=user, status=Certificate.Status.VALID
     ).first()
+
+
+def page_parts(programme, agenda, courses, zone) -> dict[str, dict[int, str]]:
+    """The parts of a person's own page that are the same for every reader in the active
+    language and `zone`, rendered: each session's title, times, links and slides
+    (`"sessions"`), each course's title, kind and deadline (`"courses"`), by their keys."""
+    slides = _slides_by_session(programme)
+    shared = {
+        "programme": programme,
+        "viewer_zone": zone,
+        "labels": time_labels(zone, programme.zone),
+        "zone_differs": zone.key != programme.time_zone,
+    }
+    return {
+        "sessions": {
+            view.session.pk: render_to_string(
+                "progress/_my_session_head.html",
+                {
+                    **shared,
+                    "view": view,
+                    "session": view.session,
+                    "slides": slides.get(view.session.pk),
+                },
+            )
+            for view in agenda
+        },
+        "courses": {
+            course.pk: render_to_string(
+                "progress/_my_course_head.html", {**shared, "course": course}
+            )
+            for course in courses
+        },
+    }
 
 
 def _facilitated_groups(programme, user) -> dict[int, list]:

@@ -366,3 +366,41 @@ def test_the_personal_data_link_says_what_it_gives_in_plain_words(client_as, pro
 
     assert "Download all your data (a file for other programs)" in text(section)
     assert "JSON" not in text(section)
+
+
+def test_what_is_alike_for_everyone_is_rendered_once_per_language_and_zone(
+    client_as, users, programme, settings, monkeypatch
+):
+    """The sessions' and courses' parts of the page are rendered once for each language and
+    time zone and kept with the agenda; the page reads the same as when they are rendered
+    for each request, and each reader's own lines stay their own."""
+    import re
+
+    from capacita.progress import views
+
+    def page(client, path=MINE):
+        content = client.get(path).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", content)
+
+    client = client_as("participant")
+    attend(programme, users["participant"], 1)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    rendered_each_time = {
+        path: page(client, path)
+        for path in (MINE, f"{MINE}?tz=Asia/Tokyo", MINE.replace("/en/", "/es/"))
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    made = []
+    real = views.page_parts
+
+    def counted(*args):
+        made.append(args[-1].key)
+        return real(*args)
+
+    monkeypatch.setattr(views, "page_parts", counted)
+    for _round in range(2):
+        for path, expected in rendered_each_time.items():
+            assert page(client, path) == expected
+    assert made == ["America/Mexico_City", "Asia/Tokyo", "America/Mexico_City"]
+    assert "Tokyo" in rendered_each_time[f"{MINE}?tz=Asia/Tokyo"]
+    assert "Sesión virtual 1" in rendered_each_time[MINE.replace("/en/", "/es/")]
