@@ -92,17 +92,7 @@ def evaluation_report(programme) -> dict:
 
     Only submitted tests count; a knowledge item left blank in one counts as not correct.
     """
-    questions = list(
-        Question.objects.filter(section__questionnaire__programme=programme)
-        .select_related("section__questionnaire")
-        .prefetch_related("choices")
-        .order_by("section__questionnaire__kind", "section__position", "position")
-    )
-    # "post" sorts before "pre": the report reads the pre-test first.
-    questions.sort(key=lambda q: KINDS.index(q.section.questionnaire.kind))
-    by_pk = {question.pk: question for question in questions}
-    knowledge = {kind: [q for q in questions if _kind(q) == kind and _is_item(q)] for kind in KINDS}
-    correct = {q.pk: q.correct_codes() for items in knowledge.values() for q in items}
+    questions, by_pk, knowledge, correct = _questions(programme)
 
     states = defaultdict(lambda: {"submitted": 0, "in_progress": 0})
     state_of = {}
@@ -116,9 +106,7 @@ def evaluation_report(programme) -> dict:
 
     # The submitted answers are counted in the database, grouped, not read one by one: a
     # programme of thousands has hundreds of thousands of them.
-    answers = Answer.objects.filter(
-        response__questionnaire__programme=programme, response__submitted_at__isnull=False
-    ).order_by()
+    answers = _submitted_answers(programme)
     right, item_right = _knowledge_counts(answers, by_pk, correct)
     counted = defaultdict(lambda: {"pre": [0, 0], "post": [0, 0]})
     for kind in KINDS:
@@ -168,7 +156,10 @@ def evaluation_report(programme) -> dict:
     profiles = {
         profile.pk: str(profile) for profile in Profile.objects.filter(pk__in=chosen_profiles)
     }
-    genders = dict(Gender.choices)
+    # Labels worked out once, not once per participant (a programme of thousands).
+    genders = {value: str(label) for value, label in Gender.choices}
+    not_given = str(_("not given"))
+    country_names = {pk: country.name for pk, country in countries.items()}
     participants, scores = [], []
     by_country, by_profile, by_gender = [], [], []
     for user_id, email, first_name, last_name, country_id in memberships:
@@ -191,11 +182,12 @@ def evaluation_report(programme) -> dict:
         scores.append((pre, post))
         if pre is None and post is None:
             continue
-        by_country.append((country.name if country else "—", pre, post))
+        name = country_names.get(country.pk) or country.name if country else "—"
+        by_country.append((name, pre, post))
         profile_id, other, gender = nominations.get(user_id, (None, "", ""))
         profile = (profiles.get(profile_id) or "") if profile_id else other
-        by_profile.append((profile or _("not given"), pre, post))
-        by_gender.append((str(genders.get(gender, "")) or _("not given"), pre, post))
+        by_profile.append((profile or not_given, pre, post))
+        by_gender.append((genders.get(gender, "") or not_given, pre, post))
 
     item_text = {}
     for kind in KINDS:  # the post-test's wording wins: it is the one read last
@@ -235,6 +227,67 @@ def evaluation_report(programme) -> dict:
         ],
         "participants": participants,
     }
+
+
+def country_knowledge(programme, country) -> dict | None:
+    """The knowledge line of `country` in `evaluation_report(programme)["by_country"]`,
+    worked out from its own participants only (a group's line depends on its people alone):
+    None when none of them took a test."""
+    _questions_, by_pk, knowledge, correct = _questions(programme)
+    members = Membership.objects.filter(
+        programme=programme, role=Role.PARTICIPANT, country=country
+    ).values("user_id")
+    submitted = set(
+        Response.objects.filter(
+            questionnaire__programme=programme,
+            submitted_at__isnull=False,
+            user_id__in=members,
+        ).values_list("user_id", "questionnaire__kind")
+    )
+    right, _item_right = _knowledge_counts(
+        _submitted_answers(programme).filter(response__user_id__in=members),
+        by_pk,
+        correct,
+        per_item=False,
+    )
+
+    def score(user_id, kind):
+        if (user_id, kind) not in submitted or not knowledge[kind]:
+            return None
+        return right[(user_id, kind)] / len(knowledge[kind])
+
+    name = country.name
+    rows = [
+        (name, score(user_id, "pre"), score(user_id, "post"))
+        for user_id in members.values_list("user_id", flat=True)
+    ]
+    return next(
+        (_group(group) for group in by_group(rows) if group.label == name and not group.pooled),
+        None,
+    )
+
+
+def _questions(programme):
+    """The programme's questions in the report's order (pre-test first), by key, its
+    knowledge items per test, and the right codes of each item."""
+    questions = list(
+        Question.objects.filter(section__questionnaire__programme=programme)
+        .select_related("section__questionnaire")
+        .prefetch_related("choices")
+        .order_by("section__questionnaire__kind", "section__position", "position")
+    )
+    # "post" sorts before "pre": the report reads the pre-test first.
+    questions.sort(key=lambda q: KINDS.index(q.section.questionnaire.kind))
+    by_pk = {question.pk: question for question in questions}
+    knowledge = {kind: [q for q in questions if _kind(q) == kind and _is_item(q)] for kind in KINDS}
+    correct = {q.pk: q.correct_codes() for items in knowledge.values() for q in items}
+    return questions, by_pk, knowledge, correct
+
+
+def _submitted_answers(programme):
+    return Answer.objects.filter(
+        response__questionnaire__programme=programme, response__submitted_at__isnull=False
+    ).order_by()
 
 
 def _every_gender(lines: list[GroupSummary]) -> list[GroupSummary]:
@@ -334,8 +387,9 @@ def _expectations_satisfaction(answers, questions) -> dict:
     )
 
 
-def _knowledge_counts(answers, by_pk, correct) -> tuple[Counter, Counter]:
-    """The right answers to the knowledge items, counted per person and test, and per item.
+def _knowledge_counts(answers, by_pk, correct, per_item=True) -> tuple[Counter, Counter]:
+    """The right answers to the knowledge items, counted per person and test, and per item
+    (unless not `per_item`).
 
     Which chosen codes are right is decided once per distinct answer given (`is_correct`, the
     one rule), then those answers are counted in the database."""
@@ -349,15 +403,16 @@ def _knowledge_counts(answers, by_pk, correct) -> tuple[Counter, Counter]:
         for question_id, codes in given
         if is_correct(by_pk[question_id], codes, correct[question_id])
     ]
-    per_person, per_item = Counter(), Counter()
+    per_person, item_counts = Counter(), Counter()
     if right_ones:
         ok = answers.filter(reduce(or_, right_ones))
         for user_id, kind, n in ok.values_list(
             "response__user_id", "response__questionnaire__kind"
         ).annotate(n=Count("pk")):
             per_person[(user_id, kind)] = n
-        per_item.update(dict(ok.values_list("question_id").annotate(n=Count("pk"))))
-    return per_person, per_item
+        if per_item:
+            item_counts.update(dict(ok.values_list("question_id").annotate(n=Count("pk"))))
+    return per_person, item_counts
 
 
 def _scale_answers(answers, by_pk) -> dict[int, list]:

@@ -44,22 +44,27 @@ def participant_origins(programme, country=None) -> dict:
     an accepted nomination, how many were registered directly by the managers without one
     (the demo's participant accounts, a late addition), and how many accepted nominees are
     not among the participants (their account was removed from the programme)."""
-    members = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
-    everyone = set(members.values_list("user_id", flat=True))
+    everyone = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
     accepted = Nomination.objects.filter(programme=programme, status=Nomination.Status.ACCEPTED)
-    nominated = set(accepted.filter(user_id__in=everyone).values_list("user_id", flat=True))
+    # Counted in the database: a programme of thousands has thousands of each.
+    nominated_users = accepted.filter(user_id__isnull=False).values("user_id")
+    members, mine_accepted = everyone, accepted
     if country is not None:
         members = members.filter(country=country)
-        accepted = accepted.filter(country=country)
-    mine = list(members.values_list("user_id", flat=True))
-    from_nominations = sum(1 for user_id in mine if user_id in nominated)
+        mine_accepted = accepted.filter(country=country)
+    total = members.count()
+    from_nominations = members.filter(user_id__in=nominated_users).count()
+    # An accepted nominee without an account is not among the participants either.
+    not_participating = mine_accepted.filter(user_id__isnull=True).count() + (
+        mine_accepted.filter(user_id__isnull=False)
+        .exclude(user_id__in=everyone.values("user_id"))
+        .count()
+    )
     return {
-        "total": len(mine),
+        "total": total,
         "nominated": from_nominations,
-        "direct": len(mine) - from_nominations,
-        "not_participating": sum(
-            1 for user_id in accepted.values_list("user_id", flat=True) if user_id not in everyone
-        ),
+        "direct": total - from_nominations,
+        "not_participating": not_participating,
     }
 
 

@@ -18,10 +18,11 @@ from capacita.attendance.models import AttendanceRecord
 from capacita.certificates.models import Certificate
 from capacita.certificates.rule import State, participants, progress_of
 from capacita.completions.models import CourseCompletion
-from capacita.evaluation.report import evaluation_report
+from capacita.evaluation.report import country_knowledge, evaluation_report
 from capacita.groupwork.report import group_work_report
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Country, Membership, Profile, Role
+from capacita.shared.people_pages import PeoplePage, people_page_of
 
 NOMINATION_STATUSES = [status for status, _label in Nomination.Status.choices]
 
@@ -233,30 +234,49 @@ def people(rows, certified: set[int]) -> list[dict]:
     ]
 
 
-def country_report(programme, country) -> dict:
-    """A country's report: for its focal point and the managers."""
-    rows = _progress(programme, country)
-    certified = _certificates(programme, [row.user.pk for row in rows])
+def country_report(programme, country, *, with_people: bool = True) -> dict:
+    """A country's report: for its focal point and the managers. Without `with_people`, its
+    `participants` are left out (None): the page lists them a page at a time
+    (`country_people`), and counts them with the rest."""
     tally = Tally(programme, country)
-    evaluation = evaluation_report(programme)
-    knowledge = next(
-        (group for group in evaluation["by_country"] if group["label"] == country.name),
-        None,
-    )
+    if with_people:
+        rows = _progress(programme, country)
+        certified = _certificates(programme, [row.user.pk for row in rows])
+        counted, certificates = len(rows), len(certified)
+    else:
+        counted, certificates = tally.participants(country.pk), tally.certificates(country.pk)
+    knowledge = country_knowledge(programme, country)
     return {
         "programme": programme.slug,
         "country": country.code,
         "country_name": country.name,
         "nominations": nominations(programme, country),
-        "participants_n": len(rows),
+        "participants_n": counted,
         "attendance": tally.attendance_lines(),
         "completion": tally.completion_lines(),
         # The evaluation's small-group rule holds: a country of fewer than three people with
         # a test is not shown apart (its figures are then None and `hidden` is true).
         "knowledge": knowledge,
-        "certificates": len(certified),
-        "participants": people(rows, certified),
+        "certificates": certificates,
+        "participants": people(rows, certified) if with_people else None,
     }
+
+
+def country_people(programme, country, params) -> PeoplePage:
+    """The page of the country's participants that `params` ask for (`people_page_of`: a
+    hundred, searched by name or e-mail), each as in a country report's `participants`."""
+
+    def load(keys):
+        rows = progress_of(programme, participants(programme, [country.pk]).filter(pk__in=keys))
+        certified = _certificates(programme, [row.user.pk for row in rows])
+        return {
+            row.membership.pk: line for row, line in zip(rows, people(rows, certified), strict=True)
+        }
+
+    keys = participants(programme, [country.pk]).values_list(
+        "pk", "user__first_name", "user__last_name", "user__email"
+    )
+    return people_page_of(params, keys, load)
 
 
 def observers(programme) -> dict:

@@ -69,7 +69,7 @@ def countries(request, slug):
 @_guarded
 def country_report(request, slug, code):
     programme, country = _country(request, slug, code)
-    report = figures.country_report(programme, country)
+    report = figures.country_report(programme, country, with_people=False)
     return render(
         request,
         "reports/country.html",
@@ -77,6 +77,7 @@ def country_report(request, slug, code):
             "programme": programme,
             "country": country,
             "report": report,
+            "shown": figures.country_people(programme, country, request.GET),
             "origins": documents.participant_origins(programme, country),
             "attendance_chart": attendance_chart(report),
             "countries": _readable_countries(request, programme),

@@ -16,6 +16,7 @@ then rounded half up to the places asked.
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 # Decimals beyond which a float's digits are noise of its arithmetic.
@@ -52,5 +53,15 @@ def share(value) -> float | None:
     whole percentage is `percent(0.825)`. Figures handed on as fractions (JSON, workbooks,
     the templates' `percent` filter) go through this, so that no later rounding can make
     them another number."""
-    whole = percent(value)
-    return None if whole is None else whole / 100
+    if value is None:
+        return None
+    if type(value) is float:
+        return _float_share(value)
+    return percent(value) / 100
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_share(value: float) -> float:
+    """`share` of a float, worked out once per value: a report's thousands of scores are a
+    few dozen fractions (right answers over questions), each rounded once."""
+    return percent(value) / 100

@@ -207,3 +207,36 @@ def test_a_sessions_attendance_and_a_courses_completions_build_only_the_page_sho
     someone = page.context["rows"][42][0].user
     found = client.get(url, {"search": someone.email}).content.decode()
     assert rows_of(found, "participant") == [str(someone.pk)]
+
+
+def test_a_countrys_report_lists_its_participants_a_page_at_a_time(client, generated, monkeypatch):
+    """The page reads only the people it shows; page after page, they are the report's
+    participants (its workbook and PDF hold them all), in the same order and with the same
+    figures."""
+    from django.utils import translation
+
+    from capacita.programmes.models import Country
+    from capacita.reports.figures import country_report
+    from capacita.shared import people_pages
+
+    monkeypatch.setattr(people_pages, "PER_PAGE", 5)
+    programme, manager = generated
+    client.force_login(manager)
+    mexico = Country.objects.get(code="MX")
+    with translation.override("en"):
+        everyone = country_report(programme, mexico)["participants"]
+    assert len(everyone) > 10
+    url = f"/en/programmes/{programme.slug}/reports/MX/"
+    seen, number = [], 1
+    while True:
+        page = client.get(url, {"page": number})
+        assert page.context["report"]["participants"] is None
+        assert page.context["report"]["participants_n"] == len(everyone)
+        seen += page.context["shown"].page.object_list
+        if not page.context["shown"].page.has_next():
+            break
+        number += 1
+    assert number == -(-len(everyone) // 5)
+    assert seen == everyone
+    found = client.get(url, {"search": everyone[7]["email"]})
+    assert list(found.context["shown"].page.object_list) == [everyone[7]]
