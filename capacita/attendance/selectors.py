@@ -57,7 +57,11 @@ def people_keys(session) -> list[tuple[int, str, str, str]]:
             order[user_id] = (key, first_name, last_name, email)
     for user_id, first_name, last_name, email in (
         AttendanceRecord.objects.filter(session=session)
-        .exclude(user_id__in=list(order))
+        .exclude(
+            user_id__in=Membership.objects.filter(
+                programme_id=session.programme_id, role__in=COUNTED_ROLES
+            ).values("user_id")
+        )
         .values_list("user_id", "user__first_name", "user__last_name", "user__email")
     ):
         order[user_id] = ((9, "~", last_name.casefold(), first_name), first_name, last_name, email)

@@ -183,8 +183,19 @@ def add_generated_programme(
     # The rows above were written directly, not through the services: work out the kept
     # progress once for everyone.
     refresh(programme)
+    _analyse()
     counts.programmes += 1
     return programme
+
+
+def _analyse() -> None:
+    """The planner's statistics of the tables just written, as PostgreSQL's autovacuum gathers
+    them within a minute of a real load: without them it takes each generated table for
+    nearly empty and picks nested loops over thousands of rows (a country's report took 1.3 s
+    instead of 0.17 s at 10,000). SQLite gathers none unless asked, in production too."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @dataclass(frozen=True)
