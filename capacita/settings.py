@@ -303,6 +303,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "capacita"),
+            # A Redis server that stops answering fails a request in two seconds rather
+            # than holding its worker until gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -39,14 +40,26 @@ def healthz(request):
 
 @never_cache
 def readyz(request):
-    """The service can work: the database answers."""
+    """The service can work: the database answers, and so does the shared cache where there is
+    one (`REDIS_URL`: it holds the sessions' fast copies and the lockouts)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    if settings.REDIS_URL and not _cache_answers():
+        return HttpResponse("cache unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _cache_answers() -> bool:
+    """Whether the shared cache takes a value and gives it back."""
+    try:
+        cache.set("readyz", "ok", 10)
+        return cache.get("readyz") == "ok"
+    except Exception:  # noqa: BLE001 - whatever the client raises, the cache does not answer
+        return False
 
 
 def home(request):

@@ -62,6 +62,8 @@ def test_with_redis_the_cache_and_the_sessions_are_shared():
     assert read["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert read["cache"]["LOCATION"] == "redis://127.0.0.1:6379/0"
     assert read["session"] == "django.contrib.sessions.backends.cached_db"
+    # A Redis that stops answering fails a request in seconds, not at gunicorn's timeout.
+    assert read["cache"]["OPTIONS"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
 
 
 def _redis_url() -> str:
@@ -156,3 +158,32 @@ def test_the_suite_s_own_cache_is_what_the_environment_says():
         assert settings.CACHES["default"]["LOCATION"] == worker_redis_url()
     else:
         assert backend.endswith("LocMemCache")
+
+
+def _redis_cache(url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"readyz-{uuid.uuid4().hex}",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_readyz_asks_the_shared_cache_too(client):
+    """Behind a load balancer, a server whose Redis does not answer is taken out of the
+    rotation: /readyz says so (503) instead of ok."""
+    with override_settings(
+        REDIS_URL="redis://127.0.0.1:9/0", CACHES=_redis_cache("redis://127.0.0.1:9/0")
+    ):
+        down = client.get("/readyz")
+    assert down.status_code == 503
+    assert down.content == b"cache unavailable"
+
+    url = _redis_url()
+    with override_settings(REDIS_URL=url, CACHES=_redis_cache(url)):
+        up = client.get("/readyz")
+    assert up.status_code == 200
+    assert up.content == b"ok"
