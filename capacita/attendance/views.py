@@ -59,9 +59,7 @@ def _back(session, anchor: str = "", posted=None):
 
 def _match_choices(session):
     """The people to match rows to, as a list; None when they are too many to list."""
-    if not person_field.listed(counted_people(session.programme)):
-        return None
-    return person_choices(session)
+    return person_field.within_limit(person_choices(session))
 
 
 @_guarded

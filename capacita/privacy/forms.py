@@ -28,13 +28,9 @@ class RetentionForm(forms.Form):
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.get_full_name()} <{user.email}>"
-
-
 class AnonymisePersonForm(forms.Form):
-    person = PersonChoiceField(label=_("Participant"), queryset=None)
+    # Its list ("Name <e-mail>") is set with the form (`person_field.choices_of`).
+    person = forms.ModelChoiceField(label=_("Participant"), queryset=None)
     reason = TypedText(
         label=_("Why"),
         max_length=REASON,
@@ -58,8 +54,12 @@ class AnonymisePersonForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
-        if person_field.listed(people):
-            self.fields["person"].queryset = people
+        choices = person_field.choices_of(people)
+        if choices is not None:
+            field = self.fields["person"]
+            field.queryset = people
+            # The list read once above, not again from the queryset when the form is shown.
+            field.choices = [("", field.empty_label), *choices]
         else:
             self.fields["person"] = person_field.PersonByEmailField(
                 label=_("E-mail address of the participant"), people=people

@@ -14,9 +14,19 @@ from django.utils.translation import gettext_lazy as _
 LIST_LIMIT = 300
 
 
-def listed(people) -> bool:
-    """Whether the people of the queryset `people` are few enough to be chosen from a list."""
-    return people.count() <= LIST_LIMIT
+def choices_of(people) -> list[tuple[int, str]] | None:
+    """The users of the queryset `people`, in its order, as a list's choices (each one's id
+    and "Name <e-mail>"); None when they are more than `LIST_LIMIT`. One query either way,
+    of at most `LIST_LIMIT` + 1 rows."""
+    rows = list(people.values_list("pk", "first_name", "last_name", "email")[: LIST_LIMIT + 1])
+    if len(rows) > LIST_LIMIT:
+        return None
+    return [(pk, f"{f'{first} {last}'.strip()} <{email}>") for pk, first, last, email in rows]
+
+
+def within_limit(choices: list) -> list | None:
+    """`choices` when they are few enough to list, else None."""
+    return choices if len(choices) <= LIST_LIMIT else None
 
 
 class PersonByEmailField(forms.EmailField):

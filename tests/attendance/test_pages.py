@@ -323,10 +323,9 @@ def test_the_session_page_takes_the_same_queries_for_5_and_50_participants(
         assert f"Invitado {start + added - 1:03d}" in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    # 19: the order of everyone as values, then the page's people, memberships, countries and
-    # records by id; the counts by status; the unmatched rows, how many people there are to
-    # match them to, and their list.
-    assert counts[0] <= 19, [query["sql"] for query in queries.captured_queries]
+    # 18: the order of everyone as values, then the page's people, memberships, countries and
+    # records by id; the counts by status; the unmatched rows and the people to match them to.
+    assert counts[0] <= 18, [query["sql"] for query in queries.captured_queries]
 
 
 def test_the_overview_takes_the_same_queries_however_many_people(client_as, programme, users):

@@ -52,7 +52,15 @@ def queries_for(client, path: str) -> int:
     return len(queries)
 
 
-def test_no_page_takes_more_queries_for_80_people_than_for_8(client, two_sizes):
+@pytest.mark.parametrize("list_limit", [300, 20], ids=["listed", "past-the-list-limit"])
+def test_no_page_takes_more_queries_for_80_people_than_for_8(
+    client, two_sizes, list_limit, monkeypatch
+):
+    """Also when one size lists its people in a form and the other asks for an e-mail
+    address instead (`person_field.LIST_LIMIT` between the two)."""
+    from capacita.shared import person_field
+
+    monkeypatch.setattr(person_field, "LIST_LIMIT", list_limit)
     grown = {}
     for what, page, reader in PAGES_LISTING_PEOPLE:
         counts = {}
