@@ -151,3 +151,20 @@ def test_where_it_was_keeps_only_a_tidy_search_and_a_real_page(posted, expected)
 def test_folding_ignores_case_and_accents():
     assert folded("José PEÑA Núñez") == "jose pena nunez"
     assert folded("Ærøskøbing") != folded("aeroskobing")  # letters, not accents: kept
+
+
+@pytest.mark.parametrize(
+    "path, anchor",
+    [
+        ("/en/programmes/crm-2021/tests/report/", "participants"),
+        ("/en/programmes/crm-2021/reports/MX/", "people-title"),
+    ],
+)
+def test_a_search_below_a_reports_figures_opens_at_the_list(client_as, programme, path, anchor):
+    """The tests' report and a country's report list their people below their figures: a
+    search, and its "Show everyone", land on the list, not on the page's top."""
+    searched = text(client_as("manager").get(path, {"search": "zzz"}))
+    form = re.search(r'<form method="get"[^>]*role="search"', searched).group(0)
+    assert f'action="#{anchor}"' in form
+    assert f'<a href="?#{anchor}">' in searched
+    assert f'id="{anchor}"' in searched
