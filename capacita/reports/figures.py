@@ -46,14 +46,17 @@ def nominations(programme, country=None) -> dict:
     profiles = {profile.pk: str(profile) for profile in Profile.objects.filter(pk__in=chosen)}
     by_country = {}
     for country_id, status, *_rest in rows:
-        each = countries[country_id]
-        line = by_country.setdefault(
-            each.code,
-            {"country": each.code, "name": each.name, "total": 0}
-            | dict.fromkeys(NOMINATION_STATUSES, 0),
-        )
+        line = by_country.get(country_id)
+        if line is None:  # a country's line made once, not once per nomination
+            each = countries[country_id]
+            line = by_country[country_id] = {
+                "country": each.code,
+                "name": each.name,
+                "total": 0,
+            } | dict.fromkeys(NOMINATION_STATUSES, 0)
         line["total"] += 1
         line[status] += 1
+    by_country = {line["country"]: line for line in by_country.values()}
     quotas = {member.country.code: member.quota for member in members.values()}
     for code, line in by_country.items():
         line["quota"] = quotas.get(code)
