@@ -3,6 +3,7 @@ import io
 import json
 
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from capacita.audit.models import AuditEvent
@@ -71,3 +72,43 @@ def test_xlsx_reads_back_with_no_formula(programme, users, participant, client_a
     assert rows[1][7] == f"{participant.get_full_name()} <{participant.email}>"
     for row in sheet.iter_rows(min_row=2):
         assert all(cell.data_type == "s" for cell in row)
+
+
+def action_names_in(content: bytes) -> list[tuple[str, str]]:
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return [(row[3], row[4]) for row in rows[1:]]
+
+
+def test_each_action_is_named_as_the_page_names_it_in_the_reader_s_language(
+    programme, users, participant, client_as
+):
+    correction(programme, participant, users["manager"])
+    certificate = certificates.issue_by_hand(programme, participant, "Razón", users["manager"])
+    certificates.revoke(certificate, "Error", users["manager"])
+    client = client_as("manager")
+
+    for language in ("en", "es"):
+        url = f"/{language}/programmes/{programme.slug}/audit.csv"
+        with translation.override(language):
+            names = {event.action: event.get_action_display() for event in AuditEvent.objects.all()}
+        named = action_names_in(client.get(url).content)
+        assert named and all(name == names[code] for code, name in named)
+    assert "certificado revocado" in [name for _code, name in named]
+
+
+def test_the_actions_names_are_made_once_for_the_file_not_once_per_event(
+    programme, users, participant, client_as, monkeypatch
+):
+    client = client_as("manager")
+    displays = []
+    display = AuditEvent.get_action_display
+    monkeypatch.setattr(
+        AuditEvent, "get_action_display", lambda self: displays.append(1) or display(self)
+    )
+    counts = []
+    for number in (1, 2):
+        correction(programme, participant, users["manager"], number=number)
+        displays.clear()
+        download(client, programme, "csv")
+        counts.append(len(displays))
+    assert counts[0] == counts[1], counts
