@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "capacita.emails",
     "capacita.audit",
+    "capacita.jobs",
     "capacita.nominations",
     "capacita.attendance",
     "capacita.completions",

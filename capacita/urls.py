@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.reports.audit_log.urls")),
     path("programmes/<slug:slug>/", include("capacita.privacy.urls")),
     path("programmes/<slug:slug>/", include("capacita.console.urls")),
+    path("programmes/<slug:slug>/", include("capacita.jobs.urls")),
     path("files/", include("capacita.agenda.file_urls")),
     path("verify/", include("capacita.certificates.verification_urls")),
     path("accounts/", include("capacita.accounts.urls")),

@@ -222,6 +222,22 @@ def part_urls(programme, page: str, *, addable=False, ordered=False) -> list[str
     return urls
 
 
+def demo_job(programme, kind="balance-pdf"):
+    """A finished job of `kind` with its file, for the pages of one job."""
+    from django.core.files.base import ContentFile
+
+    from capacita.jobs.models import Job
+
+    job = Job.objects.create(
+        programme=programme, kind=kind, language="es", state=Job.State.DONE, file_name="f.pdf"
+    )
+    job.file.save("f.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return job
+
+
+JOB_KINDS = ("certificates-zip", "certificates-issue", "balance-pdf", "balance-xlsx")
+
+
 def demo_slides():
     from django.core.files.base import ContentFile
 
@@ -544,6 +560,13 @@ MATRIX: dict[str, Row] = {
     ),
     "reports:country_documen?": Row(lambda p: [f"{PROGRAMME}/reports/GT.xlsx"], MANAGERS_ONLY),
     "reports:balance": Row(lambda p: [f"{PROGRAMME}/balance/"], MANAGERS_ONLY),
+    # Long work (`capacita.jobs`): each kind's page, one job's page and its file.
+    "jobs:start": Row(lambda p: [f"{PROGRAMME}/jobs/{kind}/" for kind in JOB_KINDS], MANAGERS_ONLY),
+    "jobs:job": Row(
+        lambda p: [f"{PROGRAMME}/jobs/{demo_job(p, kind).pk}/" for kind in JOB_KINDS],
+        MANAGERS_ONLY,
+    ),
+    "jobs:download": Row(lambda p: [f"{PROGRAMME}/jobs/{demo_job(p).pk}/file"], MANAGERS_ONLY),
     "reports:balance_document": Row(
         lambda p: [f"{PROGRAMME}/balance.pdf", f"{PROGRAMME}/balance.xlsx"], MANAGERS_ONLY
     ),

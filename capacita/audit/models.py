@@ -52,6 +52,7 @@ class AuditEvent(models.Model):
         REMOVAL_REQUESTED = "privacy.removal_requested", _("removal of personal data asked for")
         PERSON_ANONYMISED = "privacy.anonymised_person", _("participant anonymised")
         PROGRAMME_ANONYMISED = "privacy.anonymised_programme", _("programme anonymised")
+        JOB_REQUESTED = "job.requested", _("background work asked for")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -10,4 +10,6 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         # The receiver that keeps progress connects when its module is imported, which needs
         # the models, so only once the app registry is ready.
-        from . import kept  # noqa: F401
+        from . import background, kept  # noqa: F401
+
+        background.register_kinds()

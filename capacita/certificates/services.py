@@ -3,6 +3,7 @@ audit record, and each new certificate e-mailed to its holder through the queue.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -119,6 +120,64 @@ def issue_certificates(programme, actor=None, *, dry_run: bool = False) -> Issue
             if row.certificate is None:  # issued meanwhile by another run
                 row.verdict = Verdict.HAS_ONE
     return IssueOutcome(rows, issued)
+
+
+# Issuing in the background goes this many certificates at a time, each batch in its own
+# transaction: what is done stays done if the work stops, and progress shows as it goes.
+ISSUE_BATCH = 10
+
+
+def issue_due(programme, actor, progress=None, *, batch: int = ISSUE_BATCH) -> int:
+    """`issue_certificates` for a programme of thousands, as the worker runs it: the
+    participants due a certificate (by the kept progress, as the page counts them), `batch`
+    at a time, each batch checked again and issued in a transaction of its own, with
+    `progress(done, total)` after each. Returns how many certificates were issued."""
+    due = list(
+        with_verdicts(participants(programme))
+        .filter(verdict=Verdict.ISSUED)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    issued = 0
+    if progress:
+        progress(0, len(due))
+    for start in range(0, len(due), batch):
+        with transaction.atomic():
+            # Due still, by the kept progress and by the rule worked out now (as
+            # `issue_certificates`): whatever changed since the work began counts.
+            still_due = with_verdicts(participants(programme)).filter(
+                verdict=Verdict.ISSUED, user_id__in=due[start : start + batch]
+            )
+            users = [
+                row.membership.user
+                for row in standings(programme, still_due)
+                if row.verdict == Verdict.ISSUED
+            ]
+            issued += len(_issue(programme, users, actor))
+        if progress:
+            progress(min(start + batch, len(due)), len(due))
+    return issued
+
+
+def write_archive(programme, handle, progress=None) -> None:
+    """Every valid certificate of `programme` as one ZIP file written to `handle`, named by
+    holder and code, with `progress(done, total)` as it goes."""
+    certificates = Certificate.objects.filter(
+        programme=programme, status=Certificate.Status.VALID
+    ).order_by("holder_name", "pk")
+    total = certificates.count() if progress else None
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, certificate in enumerate(certificates.iterator(chunk_size=500), start=1):
+            with stored_pdf(certificate) as pdf:
+                archive.writestr(archive_name(certificate), pdf.read())
+            if progress:
+                progress(done, total)
+
+
+def archive_name(certificate) -> str:
+    # The holder's name as written (accents kept), made safe for every file system.
+    name = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in certificate.holder_name)
+    return f"{' '.join(name.split())[:80]} - {certificate.code}.pdf"
 
 
 def issue_by_hand(programme, user, reason: str, actor) -> Certificate:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from capacita.jobs import services as jobs
+from capacita.jobs.kinds import kind_of
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme
 from capacita.shared.access import allow as _allow
@@ -22,10 +23,15 @@ from capacita.shared.access import guarded as _guarded
 from capacita.shared.people_pages import people_page_of
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 
-from . import codes, selectors, services
+from . import background, codes, selectors, services
 from .models import Certificate
 from .rule import participants
 from .throttle import client_address, note_failure, retry_after
+
+# Above these, the work goes to the task worker (`capacita.jobs`), with its progress shown: in
+# the request it would run past the server's timeout.
+ARCHIVE_IN_REQUEST_UP_TO = 1000  # certificates in the ZIP file (each read and compressed)
+ISSUE_IN_REQUEST_UP_TO = 10  # certificates issued (each rendered as a PDF and e-mailed)
 
 
 def lookup(request):
@@ -152,6 +158,7 @@ def overview(request, slug):
             "issued_count": counts[selectors.Verdict.HAS_ONE],
             "history": history,
             "Verdict": selectors.Verdict,
+            "issuing": jobs.under_way(programme, background.ISSUE),
         },
     )
 
@@ -160,6 +167,10 @@ def overview(request, slug):
 @require_POST
 def issue_all(request, slug):
     programme = _managed(request, slug)
+    due = selectors.verdict_counts(programme)[selectors.Verdict.ISSUED]
+    if due > ISSUE_IN_REQUEST_UP_TO or jobs.under_way(programme, background.ISSUE):
+        job = jobs.request_job(programme, kind_of(background.ISSUE), request.user)
+        return redirect("jobs:job", slug=slug, pk=job.pk)
     outcome = services.issue_certificates(programme, request.user)
     count = len(outcome.issued)
     if count:
@@ -246,23 +257,16 @@ def reissue(request, slug, pk):
 
 @_guarded
 def archive(request, slug):
-    """Every valid certificate of the programme as one ZIP file."""
+    """Every valid certificate of the programme as one ZIP file: made in the request for a
+    few hundred, by the task worker for more (this address then leads to it)."""
     programme = _managed(request, slug)
+    valid = Certificate.objects.filter(programme=programme, status=Certificate.Status.VALID)
+    if valid.count() > ARCHIVE_IN_REQUEST_UP_TO:
+        return redirect("jobs:start", slug=slug, kind=background.ARCHIVE)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
-        for certificate in Certificate.objects.filter(
-            programme=programme, status=Certificate.Status.VALID
-        ).order_by("holder_name", "pk"):
-            with services.stored_pdf(certificate) as pdf:
-                archive_file.writestr(_archive_name(certificate), pdf.read())
+    services.write_archive(programme, buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(
         True, f"{programme.slug}-{_('certificates')}.zip"
     )
     return response
-
-
-def _archive_name(certificate) -> str:
-    # The holder's name as written (accents kept), made safe for every file system.
-    name = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in certificate.holder_name)
-    return f"{' '.join(name.split())[:80]} - {certificate.code}.pdf"

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "capacita.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import background
+
+        background.register_kinds()

@@ -11,16 +11,21 @@ from django.views.decorators.http import require_POST
 
 from capacita.evaluation.report import evaluation_report
 from capacita.programmes import permissions
-from capacita.programmes.models import Country, Programme
+from capacita.programmes.models import Country, Membership, Programme, Role
 from capacita.shared import text_limits
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 from capacita.shared.posted import NUL_MESSAGE, has_nul
 from capacita.shared.text_limits import refusal
 
-from . import documents, figures
+from . import background, documents, figures
 from .charts import attendance_chart, balance_chart
 from .models import BalanceNarrative
+
+# Above this many participants the balance's files are made by the task worker
+# (`capacita.jobs`), with their progress shown: in the request they would run past the
+# server's timeout.
+BALANCE_IN_REQUEST_UP_TO = 1000
 
 
 def _country(request, slug, code):
@@ -120,6 +125,9 @@ def balance(request, slug, refused=None, status=200):
 @_guarded
 def balance_document(request, slug, fmt):
     programme = _balance_programme(request, slug)
+    participants = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+    if participants.count() > BALANCE_IN_REQUEST_UP_TO:
+        return redirect("jobs:start", slug=slug, kind=background.BALANCE[fmt])
     content = documents.balance_document(programme, fmt)
     return _download(content, f"{programme.slug}-{_('balance')}", fmt)
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from capacita.attendance.models import AttendanceRecord
 from capacita.completions.models import CourseCompletion
+from capacita.jobs.kinds import kind_of
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Country, Course, Role
 from capacita.shared import formats
@@ -33,6 +34,8 @@ from capacita.shared.zones import zone_name, zone_or_none
 
 LABELS = {
     # Several services
+    "work": gettext_lazy("work asked for"),
+    "language": gettext_lazy("language"),
     "session": gettext_lazy("session"),
     "sessions": gettext_lazy("sessions"),
     "user": gettext_lazy("person"),
@@ -257,6 +260,11 @@ class DetailReader:
             return {"pre": _("pre-test"), "post": _("post-test")}.get(value, str(value))
         if key == "role":
             return _choice("role", value)
+        if key == "work":
+            kind = kind_of(str(value))
+            return str(kind.title) if kind else str(value)
+        if key == "language":
+            return {"es": _("Spanish"), "en": _("English")}.get(value, str(value))
         if key == "scope":
             return {
                 "everything": _("everywhere"),

@@ -1,0 +1,77 @@
+"""A kind of long work: the page that starts it, the page of one job (its progress, then its
+file or its outcome), and the file."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from capacita.programmes.models import Programme
+from capacita.shared.access import allow as _allow
+from capacita.shared.access import guarded as _guarded
+
+from . import services
+from .kinds import kind_of
+from .models import Job
+
+RECENT = 5
+
+
+def _kind(request, slug, code):
+    programme = get_object_or_404(Programme, slug=slug)
+    kind = kind_of(code)
+    if kind is None:
+        raise Http404
+    _allow(request, kind.may(request.user, programme))
+    return programme, kind
+
+
+@_guarded
+def start(request, slug, kind):
+    """GET: what the work does, the button that starts it, and its recent runs. POST: start
+    it (or join the run already waiting or running) and go to its page."""
+    programme, kind = _kind(request, slug, kind)
+    if request.method == "POST":
+        job = services.request_job(programme, kind, request.user)
+        return redirect("jobs:job", slug=slug, pk=job.pk)
+    recent = Job.objects.filter(programme=programme, kind=kind.code).select_related("requested_by")[
+        :RECENT
+    ]
+    return render(
+        request,
+        "jobs/start.html",
+        {"programme": programme, "kind": kind, "recent": recent},
+    )
+
+
+def _job(request, slug, pk):
+    programme = get_object_or_404(Programme, slug=slug)
+    job = get_object_or_404(Job, programme=programme, pk=pk)
+    kind = kind_of(job.kind)
+    _allow(request, kind is not None and kind.may(request.user, programme))
+    return programme, kind, job
+
+
+@_guarded
+def job(request, slug, pk):
+    """One job: waiting, its progress while it runs (the page reloads itself), then its file
+    or what it did, or that it failed."""
+    programme, kind, job = _job(request, slug, pk)
+    return render(
+        request,
+        "jobs/job.html",
+        {
+            "programme": programme,
+            "kind": kind,
+            "job": job,
+            "outcome": kind.describe(job.outcome) if job.state == Job.State.DONE else "",
+        },
+    )
+
+
+@_guarded
+def download(request, slug, pk):
+    programme, kind, job = _job(request, slug, pk)
+    if job.state != Job.State.DONE or not job.file or not job.file.storage.exists(job.file.name):
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
