@@ -141,6 +141,7 @@ def measure(args) -> int:
     print(header)
     print("-" * len(header))
     same_everywhere = within_everywhere = True
+    background = set()
     client = Client()
     for what, page, reader in PAGES_LISTING_PEOPLE:
         counts, seconds = {}, []
@@ -154,17 +155,31 @@ def measure(args) -> int:
                 started = time.perf_counter()
                 response = client.get(path)
                 seconds.append(time.perf_counter() - started)
-            assert response.status_code == 200, (path, response.status_code)
+            if response.status_code == 302 and "/jobs/" in response["Location"]:
+                # A file made by the task worker at this size: the request only leads to its
+                # page; the time is the worker's, making the file.
+                seconds[-1] = background_seconds(client, response["Location"])
+                background.add(what)
+            else:
+                assert response.status_code == 200, (path, response.status_code)
             counts[size] = len(queries)
         same = counts[args.small] == counts[args.large]
         same_everywhere = same_everywhere and same
         is_file = page.split("?")[0].endswith((".xlsx", ".csv", ".pdf"))
         ratio = seconds[-1] / (FILE_BUDGET if is_file else PAGE_BUDGET)
-        within_everywhere = within_everywhere and ratio <= 1
+        in_background = what in background
+        # Made by the worker, with its progress shown, a file has no request to keep short.
+        within_everywhere = within_everywhere and (ratio <= 1 or in_background)
         print(
             f"{what:<38}{counts[args.small]:>10}{counts[args.large]:>10}"
             + "".join(f"{value:>10.3f}" for value in seconds)
-            + f"{ratio:>7.2f}  {'yes' if same else 'NO'}"
+            + (f"{'worker':>7}" if in_background else f"{ratio:>7.2f}")
+            + f"  {'yes' if same else 'NO'}"
+        )
+    if background:
+        print(
+            "worker: made by the task worker at the large size (the request leads to the job's"
+            " page); its seconds are the worker's"
         )
     print(
         "queries: "
@@ -174,6 +189,20 @@ def measure(args) -> int:
     )
     print("PASS" if same_everywhere else "FAIL")
     return 0 if same_everywhere else 1
+
+
+def background_seconds(client, start: str) -> float:
+    """Start the job `start` leads to and do it here, as the worker would: its seconds."""
+    from capacita.jobs import services
+    from capacita.jobs.models import Job
+
+    job_page = client.post(start)["Location"]
+    job = Job.objects.get(pk=int(job_page.rstrip("/").rsplit("/", 1)[1]))
+    started = time.perf_counter()
+    outcome = services.run(job.pk)
+    seconds = time.perf_counter() - started
+    assert outcome == "done", (start, outcome)
+    return seconds
 
 
 if __name__ == "__main__":
