@@ -37,6 +37,28 @@ class JobKind:
     page_title: object  # that page's title, for the way back: "Certificates"
     make: Callable  # make(job, progress: Progress) -> Made
     describe: Callable = lambda outcome: ""  # the outcome in words, in the active language
+    # The choices an asker may make (query parameters of the page that leads here: a
+    # country, a status), each kept to `PARAM_LIMIT` characters.
+    params: tuple[str, ...] = ()
+    # Made for its asker alone (what they may see of the programme, as the board for a
+    # focal point): only they reach the job and its file.
+    personal: bool = False
+    # allows(user, programme, params) -> bool: whether those choices are the asker's to make
+    # (a focal point asks for their own country's board only).
+    allows: Callable = lambda user, programme, params: True
+
+
+PARAM_LIMIT = 20
+
+
+def chosen_params(kind: JobKind, data) -> dict[str, str]:
+    """The kind's choices found in `data` (a QueryDict or a dict), non-empty, cut short."""
+    chosen = {}
+    for name in kind.params:
+        value = str(data.get(name, "") or "")[:PARAM_LIMIT]
+        if value:
+            chosen[name] = value
+    return chosen
 
 
 REGISTRY: dict[str, JobKind] = {}

@@ -51,16 +51,20 @@ class Job(models.Model):
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     # Figures of what was done (certificates issued…), put in words by the job's kind.
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    # What the asker chose (a country, a status), among the kind's `params`; and what makes
+    # two asks the same work: the choices, and the asker for work made for the asker alone.
+    params = models.JSONField(_("choices"), default=dict, blank=True)
+    key = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            # Asking twice for work that is waiting or running joins it (in each language,
-            # as a file is made in its asker's).
+            # Asking twice for the same work while it waits or runs joins it (in each
+            # language, as a file is made in its asker's).
             models.UniqueConstraint(
-                fields=["programme", "kind", "language"],
+                fields=["programme", "kind", "language", "key"],
                 condition=models.Q(state__in=["waiting", "running"]),
                 name="jobs_one_unfinished_per_kind",
             )

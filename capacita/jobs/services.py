@@ -20,9 +20,17 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5
 
 
-def unfinished(programme, kind: JobKind, language: str) -> Job | None:
+def _key(kind: JobKind, actor, params: dict) -> str:
+    """What makes two asks the same work: the choices, and the asker for personal work."""
+    parts = [f"{name}={params[name]}" for name in sorted(params)]
+    if kind.personal:
+        parts.insert(0, f"by={getattr(actor, 'pk', '')}")
+    return "&".join(parts)[:200]
+
+
+def unfinished(programme, kind: JobKind, language: str, key: str = "") -> Job | None:
     return Job.objects.filter(
-        programme=programme, kind=kind.code, language=language, state__in=Job.UNFINISHED
+        programme=programme, kind=kind.code, language=language, key=key, state__in=Job.UNFINISHED
     ).first()
 
 
@@ -31,32 +39,50 @@ def under_way(programme, code: str) -> Job | None:
     return Job.objects.filter(programme=programme, kind=code, state__in=Job.UNFINISHED).first()
 
 
-def request_job(programme, kind: JobKind, actor, language: str | None = None) -> Job:
-    """The job doing `kind` for `programme`: the one waiting or running in `language` (the
-    active one by default), else a new one, queued for the worker. Two askers at once get the
-    same job (the database keeps one unfinished job per kind and language)."""
+def may_reach(user, job: Job, kind: JobKind | None) -> bool:
+    """Whether `user` may follow `job` and take its file: whoever may ask for its kind, and
+    for personal work only its asker."""
+    if kind is None or not kind.may(user, job.programme):
+        return False
+    return not kind.personal or (job.requested_by_id is not None and job.requested_by_id == user.pk)
+
+
+def request_job(
+    programme, kind: JobKind, actor, language: str | None = None, params: dict | None = None
+) -> Job:
+    """The job doing `kind` for `programme` with `params` (the kind's choices): the same work
+    waiting or running in `language` (the active one by default), else a new job, queued for
+    the worker. Two askers of the same work at once get the same job (the database keeps one
+    unfinished job per kind, language and `key`)."""
     from .tasks import run_job
 
     language = language or translation.get_language() or "es"
     language = language[:2]
-    existing = unfinished(programme, kind, language)
+    params = {name: value for name, value in (params or {}).items() if name in kind.params}
+    key = _key(kind, actor, params)
+    existing = unfinished(programme, kind, language, key)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             job = Job.objects.create(
-                programme=programme, kind=kind.code, language=language, requested_by=actor
+                programme=programme,
+                kind=kind.code,
+                language=language,
+                requested_by=actor,
+                params=params,
+                key=key,
             )
             audit_record(
                 actor=actor,
                 action="job.requested",
                 subject=job,
                 programme=programme,
-                details={"work": kind.code, "language": language},
+                details={"work": kind.code, "language": language, **params},
             )
             transaction.on_commit(lambda: run_job.enqueue(job.pk))
     except IntegrityError:  # asked for at the same moment by someone else
-        return unfinished(programme, kind, language)
+        return unfinished(programme, kind, language, key)
     return job
 
 

@@ -11,7 +11,7 @@ from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 
 from . import services
-from .kinds import kind_of
+from .kinds import chosen_params, kind_of
 from .models import Job
 
 RECENT = 5
@@ -31,16 +31,23 @@ def start(request, slug, kind):
     """GET: what the work does, the button that starts it, and its recent runs. POST: start
     it (or join the run already waiting or running) and go to its page."""
     programme, kind = _kind(request, slug, kind)
+    params = chosen_params(kind, request.POST if request.method == "POST" else request.GET)
+    _allow(request, kind.allows(request.user, programme, params))
     if request.method == "POST":
-        job = services.request_job(programme, kind, request.user)
+        job = services.request_job(programme, kind, request.user, params=params)
         return redirect("jobs:job", slug=slug, pk=job.pk)
-    recent = Job.objects.filter(programme=programme, kind=kind.code).select_related("requested_by")[
-        :RECENT
-    ]
+    recent = Job.objects.filter(programme=programme, kind=kind.code)
+    if kind.personal:
+        recent = recent.filter(requested_by=request.user)
     return render(
         request,
         "jobs/start.html",
-        {"programme": programme, "kind": kind, "recent": recent},
+        {
+            "programme": programme,
+            "kind": kind,
+            "params": params,
+            "recent": recent.select_related("requested_by")[:RECENT],
+        },
     )
 
 
@@ -48,7 +55,7 @@ def _job(request, slug, pk):
     programme = get_object_or_404(Programme, slug=slug)
     job = get_object_or_404(Job, programme=programme, pk=pk)
     kind = kind_of(job.kind)
-    _allow(request, kind is not None and kind.may(request.user, programme))
+    _allow(request, services.may_reach(request.user, job, kind))
     return programme, kind, job
 
 

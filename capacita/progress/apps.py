@@ -6,3 +6,8 @@ class ProgressConfig(AppConfig):
     name = "capacita.progress"
     label = "progress"
     verbose_name = _("Progress")
+
+    def ready(self):
+        from . import background
+
+        background.register_kinds()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -15,9 +16,29 @@ from capacita.certificates.rule import Progress, participants, progress_of
 from capacita.evaluation.models import Questionnaire, Response
 from capacita.evaluation.scoring import knowledge_questions_of, knowledge_scores
 from capacita.evaluation.services import questionnaire_window_state
+from capacita.programmes import permissions
 from capacita.shared.page_cache import kept
 
 COMPLETE = Q(progress_record__complete=True)
+
+
+def board_scope(user, programme, country: str = "", status: str = ""):
+    """The countries `user` may see on the board and asked for (None: every one), and the
+    status asked for (`complete`, `incomplete` or none). PermissionDenied when the board, or
+    the country asked for, is not theirs to see."""
+    if not permissions.can_see_board(user, programme):
+        raise PermissionDenied
+    countries = permissions.board_countries(user, programme)
+    chosen = (country or "").upper()
+    member_codes = {
+        member.country.code: member.country
+        for member in programme.member_countries.select_related("country")
+    }
+    if chosen in member_codes:
+        if countries is not None and member_codes[chosen].pk not in countries:
+            raise PermissionDenied
+        countries = {member_codes[chosen].pk}
+    return countries, status if status in ("complete", "incomplete") else ""
 
 
 def board_members(programme, country_ids=None, status: str = ""):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -22,8 +23,14 @@ from capacita.programmes.models import Programme, Role
 from capacita.shared.page_cache import kept
 from capacita.shared.people_pages import people_page_of
 
+from . import background
 from .exports import board_csv, board_xlsx
-from .selectors import board, board_counts, board_members, tests_of
+from .selectors import board, board_counts, board_members, board_scope, tests_of
+
+# Above this many people in the file, the board's exports are made by the task worker
+# (`capacita.jobs`), with their progress shown: in the request they would come near the
+# server's timeout.
+BOARD_IN_REQUEST_UP_TO = 1000
 
 
 def _programme(slug) -> Programme:
@@ -156,20 +163,9 @@ def _slides_by_session(programme) -> dict[int, list[Slides]]:
 
 def _board_filters(request, programme):
     """The countries the reader may see and asked for, and the status asked for."""
-    if not permissions.can_see_board(request.user, programme):
-        raise PermissionDenied
-    countries = permissions.board_countries(request.user, programme)
-    chosen = request.GET.get("country", "").upper()
-    member_codes = {
-        member.country.code: member.country
-        for member in programme.member_countries.select_related("country")
-    }
-    if chosen in member_codes:
-        if countries is not None and member_codes[chosen].pk not in countries:
-            raise PermissionDenied
-        countries = {member_codes[chosen].pk}
-    status = request.GET.get("status", "")
-    return countries, status if status in ("complete", "incomplete") else ""
+    return board_scope(
+        request.user, programme, request.GET.get("country", ""), request.GET.get("status", "")
+    )
 
 
 @login_required
@@ -218,7 +214,16 @@ def board_page(request, slug):
 @login_required
 def board_export(request, slug, fmt):
     programme = _programme(slug)
-    rows = board(programme, *_board_filters(request, programme))
+    countries, status = _board_filters(request, programme)
+    if fmt not in background.BOARD:
+        raise Http404
+    if board_members(programme, countries, status).count() > BOARD_IN_REQUEST_UP_TO:
+        start = reverse("jobs:start", kwargs={"slug": slug, "kind": background.BOARD[fmt]})
+        query = urlencode(
+            {name: request.GET[name] for name in ("country", "status") if request.GET.get(name)}
+        )
+        return redirect(f"{start}?{query}" if query else start)
+    rows = board(programme, countries, status)
     if fmt == "xlsx":
         body = board_xlsx(programme, rows)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
