@@ -7,6 +7,7 @@ progress."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,14 @@ class Made:
     path: Path | None = None
     file_name: str = ""
     outcome: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, content: bytes, file_name: str) -> Made:
+        """A file made in memory, written to a temporary file for the job to store."""
+        suffix = Path(file_name).suffix
+        with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
+            handle.write(content)
+        return cls(path=Path(handle.name), file_name=file_name)
 
 
 # `progress(done, total)`: how far the work is; `total` may be None while it is not known.

@@ -3,9 +3,6 @@ thousands: each for its asker, with what they may see and chose (a country, a st
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
@@ -27,9 +24,7 @@ def _board(fmt: str):
         )
         rows = board(programme, countries, status)
         body = (board_xlsx if fmt == "xlsx" else board_csv)(programme, rows)
-        with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
-            handle.write(body)
-        return Made(path=Path(handle.name), file_name=f"{programme.slug}-board.{fmt}")
+        return Made.of(body, f"{programme.slug}-board.{fmt}")
 
     return make
 

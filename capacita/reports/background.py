@@ -3,9 +3,6 @@ thousands."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,9 +18,7 @@ def _balance(fmt: str):
     def make(job, progress) -> Made:
         progress(0, None)
         content = documents.balance_document(job.programme, fmt)
-        with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
-            handle.write(content)
-        return Made(path=Path(handle.name), file_name=f"{job.programme.slug}-{_('balance')}.{fmt}")
+        return Made.of(content, f"{job.programme.slug}-{_('balance')}.{fmt}")
 
     return make
 
