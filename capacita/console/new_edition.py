@@ -172,6 +172,7 @@ PLANS = {
                 "description_en",
                 "url",
                 "is_required",
+                "moodle_course",
             ),
             moved=("deadline",),
             set=("programme",),
@@ -317,6 +318,7 @@ NOT_COPIED = {
     "programmes.Membership": "the earlier edition's people; the acting manager alone is given "
     "the manager's role",
     "agenda.Slides": "uploaded by the earlier edition's speakers for their talks",
+    "jobs.Job": "the earlier edition's files and work in the background, kept a day",
     "nominations.Nomination": "personal: the earlier edition's nominees",
     "nominations.NominationUpload": "personal: the lists of the earlier edition's nominees",
     "attendance.MeetingReport": "the earlier edition's meetings",

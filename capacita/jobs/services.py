@@ -54,6 +54,7 @@ def request_job(
     waiting or running in `language` (the active one by default), else a new job, queued for
     the worker. Two askers of the same work at once get the same job (the database keeps one
     unfinished job per kind, language and `key`)."""
+    # The task's module imports this one: it is imported when a job is asked for.
     from .tasks import run_job
 
     language = language or translation.get_language() or "es"

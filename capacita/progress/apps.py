@@ -8,6 +8,7 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress")
 
     def ready(self):
+        # Its long work registers with the jobs once the models can be imported.
         from . import background
 
         background.register_kinds()

@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        # Its long work registers with the jobs once the models can be imported.
         from . import background
 
         background.register_kinds()

@@ -299,6 +299,7 @@ NONE_IN_THE_SOURCE = {
     "privacy.RemovalRequest",
     "privacy.Retention",
     "nominations.NominationUpload",
+    "jobs.Job",
 }
 
 
