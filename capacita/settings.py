@@ -314,6 +314,11 @@ if REDIS_URL:
 # The address e-mails link to (invitations, reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# The learning site's web services (Moodle): its address and a web-service token. Unset, the
+# completions come in as files, as before.
+MOODLE_URL = os.environ.get("MOODLE_URL", "")
+MOODLE_TOKEN = os.environ.get("MOODLE_TOKEN", "")
+
 # Certificate verification: after this many look-ups of unknown codes from one address within
 # the window, its next unknown codes get 429 (with Retry-After) until the oldest leaves the
 # window; a code that exists is always verified, so an office behind one address is never

@@ -19,7 +19,7 @@ from capacita.programmes.models import Course
 from capacita.shared.errors import UserError
 
 from .models import CompletionReport, CourseCompletion
-from .moodle import CompletionRow, RowProblem, read_completion_report
+from .moodle import CompletionRow, CompletionRows, RowProblem, read_completion_report
 from .selectors import last_report, participants
 
 Source = CourseCompletion.Source
@@ -144,10 +144,32 @@ def import_completion_report(
     then nothing is saved. With `dry_run` nothing is saved either. Importing again the same
     file as the course's last report, with nothing to change, writes nothing.
     """
+    zone = time_zone or course.programme.zone
+    return import_completion_rows(
+        course,
+        read_completion_report(content, date_order, zone),
+        filename=filename,
+        fingerprint=hashlib.sha256(content).hexdigest(),
+        date_order=date_order,
+        actor=actor,
+        dry_run=dry_run,
+    )
+
+
+def import_completion_rows(
+    course: Course,
+    report_rows: CompletionRows,
+    *,
+    filename: str,
+    fingerprint: str,
+    date_order: str,
+    actor,
+    dry_run: bool = False,
+) -> Outcome:
+    """The completion rows of a report, read from its file (`import_completion_report`) or
+    from the learning site's web services (`capacita.completions.learning_site`), taken as
+    `import_completion_report` says: one code path, the same verdicts, the same audit."""
     programme = course.programme
-    zone = time_zone or programme.zone
-    report_rows = read_completion_report(content, date_order, zone)
-    fingerprint = hashlib.sha256(content).hexdigest()
     outcome = Outcome(course=course, problems=list(report_rows.problems), dry_run=dry_run)
 
     with transaction.atomic():

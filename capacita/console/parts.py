@@ -219,6 +219,7 @@ PROGRAMME_PARTS = (
             "url",
             "is_required",
             "deadline",
+            "moodle_course",
         ),
         scope=_by_programme(Course),
         step="courses",

@@ -67,7 +67,10 @@ class CourseInline(admin.StackedInline):
     model = Course
     extra = 0
     fieldsets = (
-        (None, {"fields": (("code", "position", "is_required"), ("url", "deadline"))}),
+        (
+            None,
+            {"fields": (("code", "position", "is_required"), ("url", "deadline"), "moodle_course")},
+        ),
         (_("Texts"), {"fields": bilingual_fieldset_row("title", "provider", "description")}),
     )
 

@@ -291,6 +291,15 @@ class Course(BilingualMixin):
     url = models.URLField(_("link"), max_length=500)
     is_required = models.BooleanField(_("required"), default=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    moodle_course = models.CharField(
+        _("course on the learning site"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Its short name or its number (id) on the learning site (Moodle): completions are "
+            "then read from the site's web services, without a file."
+        ),
+    )
 
     title = Bilingual("title")
     provider = Bilingual("provider")

@@ -87,6 +87,7 @@ class Migration(migrations.Migration):
                 ('url', models.URLField(max_length=500, verbose_name='link')),
                 ('is_required', models.BooleanField(default=True, verbose_name='required')),
                 ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='deadline')),
+                ('moodle_course', models.CharField(blank=True, help_text="Its short name or its number (id) on the learning site (Moodle): completions are then read from the site's web services, without a file.", max_length=100, verbose_name='course on the learning site')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='programmes.programme')),
             ],
             options={
