@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from capacita.nominations.models import Gender, Nomination
@@ -413,7 +414,9 @@ def _per_response(correct, scaled, taken_by, answers=None):
             answers.filter(question_id__in=scaled, scale__isnull=False)
             .order_by()
             .values_list("response_id")
-            .annotate(mean=Avg("scale"))
+            # As a float from the database: the mean (PostgreSQL's exact decimal) rounded
+            # once, as `float()` of it would be, without thousands of decimals read.
+            .annotate(mean=Cast(Avg("scale"), FloatField()))
         ):
             if response_id in taken_by:
                 user_id, kind = taken_by[response_id]
