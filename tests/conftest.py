@@ -121,10 +121,11 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
-# The kept progress (`capacita.certificates.kept`) checked after every test that used the
-# database and passed: the rule worked out afresh must agree with what the services kept. A
-# service that changes what the rule reads without saying so fails the test that runs it. A
-# test that corrupts the kept progress on purpose says so with `@pytest.mark.stale_progress`.
+# The kept progress (`capacita.certificates.kept`) and the answers' kept verdicts
+# (`capacita.evaluation.kept`) checked after every test that used the database and passed: the
+# rules worked out afresh must agree with what the services kept. A service that changes what
+# a rule reads without saying so fails the test that runs it. A test that corrupts what is
+# kept on purpose says so with `@pytest.mark.stale_progress`.
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -151,6 +152,7 @@ def _check_kept_progress(item) -> None:
     from pytest_django.plugin import blocking_manager_key
 
     from capacita.certificates.kept import differences
+    from capacita.evaluation.kept import differences as verdict_differences
 
     with item.config.stash[blocking_manager_key].unblock():
         if transaction.get_connection().needs_rollback:
@@ -159,8 +161,11 @@ def _check_kept_progress(item) -> None:
             found = [
                 f"{programme.slug}: {line}"
                 for programme in Programme.objects.all()
-                for line in differences(programme)
+                for check in (differences, verdict_differences)
+                for line in check(programme)
             ]
         except DatabaseError:
             return
-    assert not found, "The kept progress differs from the rule:\n" + "\n".join(found[:20])
+    assert not found, "The kept progress or verdicts differ from the rule:\n" + "\n".join(
+        found[:20]
+    )

@@ -16,7 +16,13 @@ from capacita.evaluation.models import (
     Response,
     Section,
 )
-from capacita.evaluation.services import CLOSED, NOT_YET, OPEN, questionnaire_window_state
+from capacita.evaluation.services import (
+    CLOSED,
+    NOT_YET,
+    OPEN,
+    answer_key_changed,
+    questionnaire_window_state,
+)
 from capacita.shared.formats import when
 
 from .editing import Part
@@ -107,6 +113,17 @@ def _one_right_answer(form, _programme) -> None:
         )
 
 
+def _question_saved(question, changed) -> None:
+    """A question's kind decides how its answers are scored: their verdicts follow."""
+    if "kind" in changed:
+        answer_key_changed([question])
+
+
+def _choice_saved(choice, changed) -> None:
+    """Which choices are right, and their codes, make the key: the answers' verdicts follow."""
+    answer_key_changed([choice.question_id])
+
+
 _WINDOW = {
     OPEN: gettext_lazy("This test is open now."),
     NOT_YET: gettext_lazy("This test is not open yet."),
@@ -188,6 +205,7 @@ PARTS = (
         blocked=_question_blocked,
         check=_question_fits_section,
         figures=_question_figures,
+        after_save=_question_saved,
         related=("section",),
         prefetch=("choices",),
     ),
@@ -207,5 +225,6 @@ PARTS = (
         blocked=_choice_blocked,
         check=_one_right_answer,
         figures=_choice_figures,
+        after_save=_choice_saved,
     ),
 )

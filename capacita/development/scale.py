@@ -38,6 +38,7 @@ from capacita.development.demo import DEMO_FIRST_NAMES, DEMO_POSITIONS, DEMO_PRO
 from capacita.development.demo_groups import load_demo_groups
 from capacita.development.demo_tests import load_demo_tests
 from capacita.evaluation.models import Answer, Question, Response
+from capacita.evaluation.scoring import verdict
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Country, MemberCountry, Membership, Programme, Role
 
@@ -274,6 +275,8 @@ class _Question:
     kind: str
     codes: list
     correct: list
+    # The question itself, its choices read: what `scoring.verdict` reads.
+    question: Question
 
 
 def _insert_answers(rows: list[tuple]) -> None:
@@ -281,8 +284,8 @@ def _insert_answers(rows: list[tuple]) -> None:
     database cursor, as building a model instance for each costs more than the insert."""
     table = connection.ops.quote_name(Answer._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (response_id, question_id, choice_codes, scale, text) "  # noqa: S608 - the model's own table
-        "VALUES (%s, %s, %s, %s, '')"
+        f"INSERT INTO {table} (response_id, question_id, choice_codes, scale, is_right, text) "  # noqa: S608 - the model's own table
+        "VALUES (%s, %s, %s, %s, %s, '')"
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10_000):
@@ -316,6 +319,7 @@ class _Generator:
                     kind=question.kind,
                     codes=[choice.code for choice in question.choices.all()],
                     correct=[choice.code for choice in question.choices.all() if choice.is_correct],
+                    question=question,
                 )
                 for question in Question.objects.filter(
                     section__questionnaire=questionnaire
@@ -531,16 +535,19 @@ class _Generator:
         self.counts.responses += len(responses)
         self.counts.answers += len(answers)
 
-    def _answer(self, question: _Question, ability: float) -> tuple[str, int | None] | None:
-        """An answer's chosen codes (as JSON) and scale; None for a written answer (the
-        generated people leave those empty)."""
+    def _answer(
+        self, question: _Question, ability: float
+    ) -> tuple[str, int | None, bool | None] | None:
+        """An answer's chosen codes (as JSON), scale and kept verdict (`Answer.is_right`, as
+        the services keep it); None for a written answer (the generated people leave those
+        empty)."""
         rng = self.rng
         if question.kind == Question.Kind.SCALE:
-            return "[]", rng.choice([2, 3, 4, 4, 5])
+            return "[]", rng.choice([2, 3, 4, 4, 5]), None
         if question.kind == Question.Kind.TEXT:
             return None
         chosen = question.correct if rng.random() < ability else [rng.choice(question.codes)]
-        return json.dumps(chosen), None
+        return json.dumps(chosen), None, verdict(question.question, chosen)
 
     def _certificates(self, people) -> None:
         certificates = [

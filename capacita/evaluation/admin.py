@@ -8,7 +8,7 @@ from capacita.programmes.permissions import managed_programmes
 from capacita.shared.bilingual import bilingual_fieldset_row
 
 from .models import Choice, Question, Questionnaire, Section
-from .services import default_window
+from .services import answer_key_changed, default_window
 
 
 class SectionInline(LabelledTabularInline):
@@ -83,6 +83,12 @@ class QuestionAdmin(ProgrammeScopedAdmin):
         (None, {"fields": bilingual_fieldset_row("text")}),
     )
     inlines = [ChoiceInline]
+
+    def save_related(self, request, form, formsets, change):
+        # The choices (which are right, their codes) and the kind are saved: the answers'
+        # kept verdicts follow, in the same transaction.
+        super().save_related(request, form, formsets, change)
+        answer_key_changed([form.instance])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section" and not request.user.is_superuser:

@@ -235,16 +235,41 @@ class Response(models.Model):
         return self.submitted_at is not None
 
 
+class AnswerQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, each answer's `is_right` worked out first where not given."""
+        objs = list(objs)
+        _fill_verdicts(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choice_codes = models.JSONField(_("chosen codes"), default=list, blank=True)
     scale = models.PositiveSmallIntegerField(_("scale"), null=True, blank=True)
     text = text_field(_("text"), limits.TEST_ANSWER, blank=True)
+    # Whether the chosen codes are right (`scoring.verdict`, from `scoring.is_correct`): kept
+    # so that scores are counted in the database. None for an answer choosing nothing, or to
+    # a question without choices. The services set it as they save an answer and again for
+    # every answer to a question whose key changes (`services.answer_key_changed`); `save`
+    # and `bulk_create` work it out when it is not given.
+    is_right = models.BooleanField(_("correct"), null=True, blank=True, editable=False)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        indexes = [
+            # What the evaluation's report counts, read from the index alone: the answers
+            # to each question grouped by what was chosen, the right ones and the scales'
+            # means per response (`report._counted_answers`, `report._per_response`).
+            models.Index(
+                fields=["question", "choice_codes", "scale", "is_right", "response"],
+                name="evaluation_answer_counted",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question"], name="evaluation_one_answer_per_question"
@@ -254,6 +279,32 @@ class Answer(models.Model):
     def __str__(self):
         return f"{self.response} · {self.question.code}"
 
+    def save(self, *args, **kwargs):
+        _fill_verdicts([self])
+        super().save(*args, **kwargs)
+
     @property
     def is_empty(self) -> bool:
         return not self.choice_codes and self.scale is None and not self.text.strip()
+
+
+def _fill_verdicts(answers) -> None:
+    """`is_right` of `answers` where it is not given (an answer made outside the services):
+    None when nothing is chosen, else the verdict of the one rule, their questions read in
+    one query."""
+    # The one rule (`scoring.is_correct`) reads these models: imported once they are defined.
+    from .scoring import verdict
+
+    wanting = []
+    for answer in answers:
+        if not answer.choice_codes:
+            answer.is_right = None
+        elif answer.is_right is None:
+            wanting.append(answer)
+    if not wanting:
+        return
+    questions = Question.objects.prefetch_related("choices").in_bulk(
+        {answer.question_id for answer in wanting}
+    )
+    for answer in wanting:
+        answer.is_right = verdict(questions[answer.question_id], answer.choice_codes)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict
-from functools import reduce
-from operator import or_
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from capacita.nominations.models import Gender, Nomination
@@ -28,12 +27,14 @@ from .statistics import (
     GroupSummary,
     by_group,
     counted_item_changes,
+    counted_scale_distribution,
     expectations_against_satisfaction,
     knowledge_summary,
-    scale_distribution,
 )
 
 KINDS = ("pre", "post")
+# Whether a response is submitted, read as such (not its time: thousands of them).
+_IS_SUBMITTED = ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField())
 # The points of a 1–5 agreement scale that count as agreeing.
 AGREEING = (4, 5)
 # The figures that are shares (fractions shown as whole percentages) and the decimals of
@@ -96,18 +97,26 @@ def evaluation_report(programme) -> dict:
 
     states = defaultdict(lambda: {"submitted": 0, "in_progress": 0})
     state_of = {}
-    for user_id, kind, submitted_at in Response.objects.filter(
+    # Each submitted response's person and test, by its id: the answers are counted per
+    # response, without reading their responses again.
+    taken_by = {}
+    for response_id, user_id, kind, is_submitted in Response.objects.filter(
         questionnaire__programme=programme
-    ).values_list("user_id", "questionnaire__kind", "submitted_at"):
-        state = "in_progress" if submitted_at is None else "submitted"
+    ).values_list("pk", "user_id", "questionnaire__kind", _IS_SUBMITTED):
+        state = "submitted" if is_submitted else "in_progress"
         states[kind][state] += 1
         state_of[(user_id, kind)] = state
+        if is_submitted:
+            taken_by[response_id] = (user_id, kind)
     submitted = {key for key, state in state_of.items() if state == "submitted"}
 
     # The submitted answers are counted in the database, grouped, not read one by one: a
-    # programme of thousands has hundreds of thousands of them.
+    # programme of thousands has hundreds of thousands of them. Per person, the kept verdicts
+    # and the scales' means; per question, what was chosen (`_counted_answers`).
     answers = _submitted_answers(programme)
-    right, item_right = _knowledge_counts(answers, by_pk, correct)
+    expectations, satisfaction = _scaled(questions)
+    right, means = _per_response(correct, expectations + satisfaction, taken_by)
+    item_right, scales, chosen = _counted_answers(programme, questions, by_pk, correct)
     counted = defaultdict(lambda: {"pre": [0, 0], "post": [0, 0]})
     for kind in KINDS:
         taken = sum(1 for _user_id, each in submitted if each == kind)
@@ -115,29 +124,19 @@ def evaluation_report(programme) -> dict:
             line = counted[question.code][kind]
             line[0] += taken
             line[1] += item_right[question.pk]
-    scales = _scale_answers(answers, by_pk)
     texts = defaultdict(list)
+    written = [question.pk for question in questions if question.kind == Question.Kind.TEXT]
     for question_id, text in (
-        answers.filter(question__kind=Question.Kind.TEXT)
+        answers.filter(question_id__in=written)
         .exclude(text="")
         .order_by("response__submitted_at", "response_id")
         .values_list("question_id", "text")
     ):
         if text.strip():
             texts[question_id].append(text.strip())
-    chosen = defaultdict(list)
-    for question_id, codes, n in (
-        answers.exclude(question_id__in=list(correct))
-        .exclude(question__kind__in=(Question.Kind.SCALE, Question.Kind.TEXT))
-        .values_list("question_id", "choice_codes")
-        .annotate(n=Count("pk"))
-    ):
-        chosen[question_id].extend([codes or []] * n)
 
-    def score(user_id, kind):
-        if (user_id, kind) not in submitted or not knowledge[kind]:
-            return None
-        return right[(user_id, kind)] / len(knowledge[kind])
+    # Each submitted test's score, worked out once (None for a test not submitted).
+    scored = {key: right[key] / len(knowledge[key[1]]) for key in submitted if knowledge[key[1]]}
 
     # The participants and their nominations read as values (a programme of thousands).
     memberships = (
@@ -146,11 +145,14 @@ def evaluation_report(programme) -> dict:
         .values_list("user_id", "user__email", "user__first_name", "user__last_name", "country_id")
     )
     countries = {country.pk: country for country in Country.objects.filter(programmes=programme)}
+    nominated = Nomination.objects.filter(programme=programme, user__isnull=False)
+    fields = ("user_id", "profile_id", "profile_other", "gender")
+    rows = list(nominated.order_by().values_list(*fields))
+    if len({row[0] for row in rows}) < len(rows):
+        # Someone nominated twice: the last in the nominations' order stands.
+        rows = list(nominated.values_list(*fields))
     nominations = {
-        user_id: (profile_id, other, gender)
-        for user_id, profile_id, other, gender in Nomination.objects.filter(
-            programme=programme, user__isnull=False
-        ).values_list("user_id", "profile_id", "profile_other", "gender")
+        user_id: (profile_id, other, gender) for user_id, profile_id, other, gender in rows
     }
     chosen_profiles = {profile_id for profile_id, _other, _gender in nominations.values()}
     profiles = {
@@ -163,7 +165,7 @@ def evaluation_report(programme) -> dict:
     participants, scores = [], []
     by_country, by_profile, by_gender = [], [], []
     for user_id, email, first_name, last_name, country_id in memberships:
-        pre, post = score(user_id, "pre"), score(user_id, "post")
+        pre, post = scored.get((user_id, "pre")), scored.get((user_id, "post"))
         country = countries.get(country_id) if country_id else None
         if country is None and country_id:
             country = countries[country_id] = Country.objects.get(pk=country_id)
@@ -209,7 +211,8 @@ def evaluation_report(programme) -> dict:
         "by_profile": [_group(group) for group in by_group(by_profile)],
         "by_gender": [_group(group) for group in _every_gender(by_group(by_gender))],
         "items": items,
-        "expectations_satisfaction": _expectations_satisfaction(answers, questions),
+        # The pre-test's means of expectations, the post-test's of satisfaction.
+        "expectations_satisfaction": _expectations_satisfaction(means["pre"], means["post"]),
         "scales": [
             _scale_line(question, scales[question.pk])
             for question in questions
@@ -233,22 +236,24 @@ def country_knowledge(programme, country) -> dict | None:
     """The knowledge line of `country` in `evaluation_report(programme)["by_country"]`,
     worked out from its own participants only (a group's line depends on its people alone):
     None when none of them took a test."""
-    _questions_, by_pk, knowledge, correct = _questions(programme)
+    _questions_, _by_pk, knowledge, correct = _questions(programme)
     members = Membership.objects.filter(
         programme=programme, role=Role.PARTICIPANT, country=country
     ).values("user_id")
-    submitted = set(
-        Response.objects.filter(
-            questionnaire__programme=programme,
-            submitted_at__isnull=False,
-            user_id__in=members,
-        ).values_list("user_id", "questionnaire__kind")
+    responses = Response.objects.filter(
+        questionnaire__programme=programme,
+        submitted_at__isnull=False,
+        user_id__in=members,
     )
-    right, _item_right = _knowledge_counts(
-        _submitted_answers(programme).filter(response__user_id__in=members),
-        by_pk,
-        correct,
-        per_item=False,
+    taken_by = {
+        response_id: (user_id, kind)
+        for response_id, user_id, kind in responses.values_list(
+            "pk", "user_id", "questionnaire__kind"
+        )
+    }
+    submitted = set(taken_by.values())
+    right, _means = _per_response(
+        correct, [], taken_by, Answer.objects.filter(response_id__in=responses.values("pk"))
     )
 
     def score(user_id, kind):
@@ -323,8 +328,8 @@ def _heading(question) -> dict:
     }
 
 
-def _scale_line(question, values) -> dict:
-    distribution = scale_distribution(values)
+def _scale_line(question, counts) -> dict:
+    distribution = counted_scale_distribution(counts)
     n = distribution["n"]
     agreeing = sum(distribution["counts"][point] for point in AGREEING)
     return {
@@ -337,12 +342,13 @@ def _scale_line(question, values) -> dict:
     }
 
 
-def _choice_line(question, answers: list[list[str]]) -> dict:
-    n = len([codes for codes in answers if codes])
+def _choice_line(question, answers: list[tuple[list[str], int]]) -> dict:
+    """`answers`: each set of chosen codes given, with how many gave it."""
+    n = sum(given for codes, given in answers if codes)
     counts = defaultdict(int)
-    for codes in answers:
+    for codes, given in answers:
         for code in codes:
-            counts[code] += 1
+            counts[code] += given
     return {
         **_heading(question),
         "n": n,
@@ -358,26 +364,22 @@ def _choice_line(question, answers: list[list[str]]) -> dict:
     }
 
 
-def _expectations_satisfaction(answers, questions) -> dict:
+def _scaled(questions) -> tuple[list[int], list[int]]:
+    """The pre-test's expectation questions and the post-test's satisfaction questions."""
+    lines = {
+        question.pk: (_kind(question), question.section.kind)
+        for question in questions
+        if question.kind == Question.Kind.SCALE
+    }
+    return (
+        [pk for pk, line in lines.items() if line == ("pre", Section.Kind.EXPECTATIONS)],
+        [pk for pk, line in lines.items() if line == ("post", Section.Kind.SATISFACTION)],
+    )
+
+
+def _expectations_satisfaction(expected, satisfied) -> dict:
     """Each person's mean answer to the pre-test's expectation questions beside their mean
-    answer to the post-test's satisfaction questions."""
-
-    def means(kind, section_kind):
-        asked = [
-            question.pk
-            for question in questions
-            if question.kind == Question.Kind.SCALE
-            and _kind(question) == kind
-            and question.section.kind == section_kind
-        ]
-        return dict(
-            answers.filter(question_id__in=asked, scale__isnull=False)
-            .values_list("response__user_id")
-            .annotate(mean=Avg("scale"))
-        )
-
-    expected = means("pre", Section.Kind.EXPECTATIONS)
-    satisfied = means("post", Section.Kind.SATISFACTION)
+    answer to the post-test's satisfaction questions (`_per_response`)."""
     people = expected.keys() | satisfied.keys()
     return _shown(
         expectations_against_satisfaction(
@@ -387,45 +389,86 @@ def _expectations_satisfaction(answers, questions) -> dict:
     )
 
 
-def _knowledge_counts(answers, by_pk, correct, per_item=True) -> tuple[Counter, Counter]:
-    """The right answers to the knowledge items, counted per person and test, and per item
-    (unless not `per_item`).
+def _per_response(correct, scaled, taken_by, answers=None):
+    """Per person and test, from the responses `taken_by` (response id → person and test):
+    the right answers (`Answer.is_right`, kept) to the knowledge items `correct`, and the mean
+    answer to the `scaled` questions (a person's answers to one test are those of one
+    response). Every response's answers are grouped and the drafts' left aside here, so that
+    no response is read; `answers` narrows what is counted. Returns the right answers per
+    (person, test) and the means per person, {"pre": …, "post": …}."""
+    answers = Answer.objects.all() if answers is None else answers
+    items = list(correct)
+    right, means = Counter(), {"pre": {}, "post": {}}
+    # Two grouped queries, each read from `Answer`'s index "evaluation_answer_counted".
+    if items:
+        for response_id, n in (
+            answers.filter(question_id__in=items, is_right=True)
+            .order_by()
+            .values_list("response_id")
+            .annotate(n=Count("pk"))
+        ):
+            if response_id in taken_by:
+                right[taken_by[response_id]] = n
+    if scaled:
+        for response_id, mean in (
+            answers.filter(question_id__in=scaled, scale__isnull=False)
+            .order_by()
+            .values_list("response_id")
+            # As a float from the database: the mean (PostgreSQL's exact decimal) rounded
+            # once, as `float()` of it would be, without thousands of decimals read.
+            .annotate(mean=Cast(Avg("scale"), FloatField()))
+        ):
+            if response_id in taken_by:
+                user_id, kind = taken_by[response_id]
+                means[kind][user_id] = mean
+    return right, means
 
-    Which chosen codes are right is decided once per distinct answer given (`is_correct`, the
-    one rule), then those answers are counted in the database."""
-    given = (
-        answers.filter(question_id__in=list(correct))
-        .values_list("question_id", "choice_codes")
-        .distinct()
-    )
-    right_ones = [
-        Q(question_id=question_id, choice_codes=codes)
-        for question_id, codes in given
-        if is_correct(by_pk[question_id], codes, correct[question_id])
-    ]
-    per_person, item_counts = Counter(), Counter()
-    if right_ones:
-        ok = answers.filter(reduce(or_, right_ones))
-        for user_id, kind, n in ok.values_list(
-            "response__user_id", "response__questionnaire__kind"
-        ).annotate(n=Count("pk")):
-            per_person[(user_id, kind)] = n
-        if per_item:
-            item_counts.update(dict(ok.values_list("question_id").annotate(n=Count("pk"))))
-    return per_person, item_counts
 
+def _counted_answers(programme, questions, by_pk, correct):
+    """Grouped by question and what was chosen: the right answers to each knowledge item
+    (`is_correct` decides, once per distinct answer given), how often each point of each
+    scale was chosen (None for blank), and each other choice question's chosen codes with
+    how often.
 
-def _scale_answers(answers, by_pk) -> dict[int, list]:
-    """Each scale question's answers (None where left blank), from their counts."""
-    values = defaultdict(list)
-    for question_id, scale, n in (
-        answers.filter(question__kind=Question.Kind.SCALE)
-        .values_list("question_id", "scale")
-        .annotate(n=Count("pk"))
-        .order_by("question_id", "scale")
+    The submitted answers are all the answers to the programme's questions but those of
+    drafts: both are counted without reading their responses (`Answer`'s index
+    "evaluation_answer_counted" holds what is counted), and the drafts' taken off."""
+    asked = [q.pk for q in questions if q.has_choices or q.kind == Question.Kind.SCALE]
+    tally, given = Counter(), {}
+    drafts = Response.objects.filter(questionnaire__programme=programme, submitted_at=None)
+    for answers, sign in (
+        (Answer.objects.filter(question_id__in=asked), 1),
+        # Read through the drafts (few), whatever their questions (only the programme's).
+        (Answer.objects.filter(response_id__in=drafts.values("pk")), -1),
     ):
-        values[question_id].extend([scale] * n)
-    return values
+        for question_id, codes, scale, n in (
+            answers.order_by()
+            .values_list("question_id", "choice_codes", "scale")
+            .annotate(n=Count("pk"))
+        ):
+            key = (question_id, _frozen(codes), scale)
+            tally[key] += sign * n
+            given.setdefault(key, codes)
+    item_right, scales, chosen = Counter(), defaultdict(Counter), defaultdict(list)
+    asked = set(asked)
+    for key, n in tally.items():
+        question_id, _codes, scale = key
+        if not n or question_id not in asked:
+            continue
+        question, codes = by_pk[question_id], given[key]
+        if question.kind == Question.Kind.SCALE:
+            scales[question_id][scale] += n
+        elif question_id in correct:
+            if is_correct(question, codes, correct[question_id]):
+                item_right[question_id] += n
+        else:
+            chosen[question_id].append((codes or [], n))
+    return item_right, scales, chosen
+
+
+def _frozen(codes):
+    """Chosen codes as a key (the JSON list as a tuple)."""
+    return tuple(codes) if isinstance(codes, list) else codes
 
 
 def _group(group: GroupSummary) -> dict:

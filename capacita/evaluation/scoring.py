@@ -17,6 +17,14 @@ def is_correct(question, chosen: list[str] | set[str], correct: set[str] | None 
     return len(chosen) == 1 and chosen <= correct
 
 
+def verdict(question, chosen, correct: set[str] | None = None) -> bool | None:
+    """What `Answer.is_right` keeps: None when nothing is chosen or the question offers no
+    choices, else `is_correct`."""
+    if not chosen or not question.has_choices:
+        return None
+    return is_correct(question, chosen, correct)
+
+
 def knowledge_score(response) -> float | None:
     """Correct knowledge items / number of knowledge items; None when there are none. One
     response's share of `knowledge_scores`, so that one piece of code scores."""

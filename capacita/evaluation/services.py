@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +28,7 @@ from capacita.shared.spreadsheets import (
 )
 from capacita.shared.text_limits import refusal
 
+from . import scoring
 from .models import Answer, Choice, Question, Questionnaire, Response, Section
 
 OPEN = "open"
@@ -184,6 +188,36 @@ def parse_value(question: Question, raw) -> tuple[dict, str | None]:
     return {"choice_codes": [], "scale": None, "text": text}, None
 
 
+def _judged(question: Question, values: dict) -> dict:
+    """`values` with the answer's kept verdict (`Answer.is_right`)."""
+    return {**values, "is_right": scoring.verdict(question, values.get("choice_codes"))}
+
+
+def answer_key_changed(questions) -> None:
+    """Work out again the kept verdict (`Answer.is_right`) of every answer to `questions`
+    (questions or their ids) after their key may have changed: which choices are right,
+    their codes, the question's kind. The caller's change and this are one transaction (the
+    administration site's and the console's saves call it); a few UPDATE statements per
+    question, whatever the number of answers."""
+    ids = {getattr(question, "pk", question) for question in questions}
+    with transaction.atomic():
+        for question in Question.objects.filter(pk__in=ids).prefetch_related("choices"):
+            write_verdicts(Answer.objects.filter(question=question), question)
+
+
+def write_verdicts(answers, question) -> None:
+    """Set `is_right` of `answers` (those of `question`) to their verdict: one UPDATE per
+    verdict, over the distinct chosen codes."""
+    correct = question.correct_codes()
+    by_verdict: dict[bool | None, list] = {}
+    for codes in answers.order_by().values_list("choice_codes", flat=True).distinct():
+        by_verdict.setdefault(scoring.verdict(question, codes, correct), []).append(codes)
+    for value, given in by_verdict.items():
+        answers.filter(reduce(or_, (Q(choice_codes=codes) for codes in given))).exclude(
+            is_right=value
+        ).update(is_right=value)
+
+
 def _empty(values: dict) -> bool:
     return not values.get("choice_codes") and values.get("scale") is None and not values.get("text")
 
@@ -232,7 +266,7 @@ def save_answers(
             if error:
                 problems.append(error)
             else:
-                parsed[question] = values
+                parsed[question] = _judged(question, values)
         if problems:
             raise EvaluationError(_("Some answers could not be saved."), problems)
         for question, values in parsed.items():
@@ -491,7 +525,7 @@ def import_responses(
             if error:
                 verdict.reasons.append(error)
             else:
-                parsed[question] = answer
+                parsed[question] = _judged(question, answer)
         if not verdict.refused:
             plans.append((user, parsed))
     outcome = ImportOutcome(verdicts, problems, dry_run=dry_run)

@@ -43,9 +43,10 @@ from __future__ import annotations
 import math
 import statistics as pystats
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from fractions import Fraction
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -102,11 +103,15 @@ def knowledge_summary(scores: Iterable[tuple[float | None, float | None]]) -> Kn
 
     Scores must be numbers from 0 to 1; anything else (NaN included) raises `ValueError`.
     """
+    return _paired_summary((_checked(pre), _checked(post)) for pre, post in scores)
+
+
+def _paired_summary(scores: Iterable[tuple[float | None, float | None]]) -> KnowledgeSummary:
+    """`knowledge_summary` of scores already `_checked`."""
     pre_scores: list[float] = []
     post_scores: list[float] = []
     pre_only = post_only = 0
     for pre, post in scores:
-        pre, post = _checked(pre), _checked(post)
         if pre is not None and post is not None:
             pre_scores.append(pre)
             post_scores.append(post)
@@ -266,6 +271,47 @@ def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5
     }
 
 
+def counted_scale_distribution(counts: dict[int | None, int], low: int = 1, high: int = 5) -> dict:
+    """`scale_distribution` of answers already counted: each value given (None for blank)
+    with how many gave it. The same figures, to the last digit, without a list of every
+    answer (a programme of thousands)."""
+    if low > high:
+        raise ValueError(_("The scale's low end is above its high end."))
+    points = dict.fromkeys(range(low, high + 1), 0)
+    for value, count in counts.items():
+        if value is None or not count:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(_("“%(value)s” is not a point of the scale.") % {"value": value})
+        if not low <= value <= high:
+            raise ValueError(
+                _("%(value)s is outside the scale from %(low)s to %(high)s.")
+                % {"value": value, "low": low, "high": high}
+            )
+        points[int(value)] += count
+    n = sum(points.values())
+
+    def nth(index: int) -> int:  # the answer at `index` of the answers sorted
+        for point, count in points.items():
+            if index < count:
+                return point
+            index -= count
+        raise IndexError(index)
+
+    if n % 2:
+        median = float(nth(n // 2)) if n else None
+    else:
+        median = (nth(n // 2 - 1) + nth(n // 2)) / 2 if n else None
+    return {
+        "n": n,
+        "counts": points,
+        "shares": {point: (count / n if n else None) for point, count in points.items()},
+        # As `statistics.fmean`: the exact sum rounded once, divided by n.
+        "mean": math.fsum(point * count for point, count in points.items()) / n if n else None,
+        "median": median,
+    }
+
+
 def expectations_against_satisfaction(
     people: Iterable[tuple[float | None, float | None]], *, rounded: bool = True
 ) -> dict:
@@ -354,7 +400,7 @@ def _summary(
     mean_gain = pystats.fmean(differences)
     ci_low = ci_high = None
     if n >= 2:
-        half_width = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * pystats.stdev(differences)
+        half_width = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * _stdev(differences)
         half_width /= math.sqrt(n)
         ci_low, ci_high = mean_gain - float(half_width), mean_gain + float(half_width)
 
@@ -385,6 +431,21 @@ def _summary(
         effect_size=effect,
         no_test_reason=reason,
     )
+
+
+def _stdev(values: list[float]) -> float:
+    """`statistics.stdev(values)`, to the last bit, worked out over the distinct values (a
+    report's thousands of differences are a few dozen): the sample variance as an exact
+    fraction, as `statistics` has it, then its square root rounded once."""
+    sqrt_of_fraction = getattr(pystats, "_float_sqrt_of_frac", None)
+    if sqrt_of_fraction is None:  # another Python than the one measured: its own way
+        return pystats.stdev(values)
+    n = len(values)
+    counted = Counter(values)
+    sx = sum(Fraction(value) * count for value, count in counted.items())
+    sxx = sum(Fraction(value) ** 2 * count for value, count in counted.items())
+    variance = (n * sxx - sx * sx) / n / (n - 1)
+    return sqrt_of_fraction(variance.numerator, variance.denominator)
 
 
 # With tied differences and at most this many, SciPy's "auto" method runs an exact
@@ -426,8 +487,10 @@ def _wilcoxon(
         return None, None, None, reason
 
     ranks = stats.rankdata(np.abs(nonzero))
-    positive = float(sum(rank for rank, d in zip(ranks, nonzero, strict=True) if d > 0))
-    negative = float(sum(rank for rank, d in zip(ranks, nonzero, strict=True) if d < 0))
+    # Ranks are halves of whole numbers: their sums are exact in whatever order they are added.
+    signs = np.sign(nonzero)
+    positive = float(ranks[signs > 0].sum())
+    negative = float(ranks[signs < 0].sum())
     effect = (positive - negative) / (positive + negative)
     if len(set(np.abs(nonzero))) < len(nonzero) and len(nonzero) <= EXACT_WITH_TIES:
         statistic, p_value = min(positive, negative), _exact_p_with_ties(ranks, positive)
@@ -448,7 +511,7 @@ def _group_line(
     size = len(people)
     if size < MIN_GROUP_SIZE:
         return GroupSummary(label=label, size=size, summary=None, hidden=True, pooled=pooled)
-    summary = knowledge_summary(people)
+    summary = _paired_summary(people)  # `by_group` has checked the scores
     if summary.paired_n and summary.paired_n < MIN_GROUP_SIZE:
         summary = KnowledgeSummary(
             paired_n=summary.paired_n,

@@ -38,6 +38,7 @@ def test_scoring_single_and_multiple(pre):
     assert not is_correct(question, [])
     question.kind = Question.Kind.MULTIPLE
     Choice.objects.filter(question=question, code="a").update(is_correct=True)
+    services.answer_key_changed([question])  # the key changed: the kept verdicts follow
     assert is_correct(question, ["a", "c"])
     assert not is_correct(question, ["c"])
 

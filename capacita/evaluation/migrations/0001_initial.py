@@ -79,12 +79,14 @@ class Migration(migrations.Migration):
                 ('choice_codes', models.JSONField(blank=True, default=list, verbose_name='chosen codes')),
                 ('scale', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='scale')),
                 ('text', models.TextField(blank=True, max_length=5000, validators=[capacita.shared.text_limits.TextLimit(5000)], verbose_name='text')),
+                ('is_right', models.BooleanField(blank=True, editable=False, null=True, verbose_name='correct')),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluation.question')),
                 ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluation.response')),
             ],
             options={
                 'verbose_name': 'answer',
                 'verbose_name_plural': 'answers',
+                'indexes': [models.Index(fields=['question', 'choice_codes', 'scale', 'is_right', 'response'], name='evaluation_answer_counted')],
             },
         ),
         migrations.CreateModel(

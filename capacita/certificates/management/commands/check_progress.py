@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from capacita.certificates.kept import differences, refresh
+from capacita.evaluation import kept as verdicts
 from capacita.programmes.models import Programme
 
 
 class Command(BaseCommand):
     help = (
         "Work out every participant's standing with the certificate rule again from the "
-        "records and report where the kept progress differs; exit with status 1 when it does. "
-        "With --repair, bring the kept progress up to date afterwards."
+        "records, and whether each test answer is right, and report where the kept progress "
+        "or the kept verdicts differ; exit with status 1 when they do. With --repair, bring "
+        "them up to date afterwards."
     )
 
     def add_arguments(self, parser):
@@ -25,15 +27,21 @@ class Command(BaseCommand):
                 raise CommandError(f"No programme “{programme}”.")
         differing = 0
         for each in programmes:
-            found = differences(each)
-            for line in found:
-                self.stdout.write(f"{each.slug}: {line}")
-            if found and repair:
-                refresh(each)
-                found = differences(each)
-                self.stdout.write(f"{each.slug}: repaired, {len(found)} differences left")
-            differing += len(found)
-            if not found:
-                self.stdout.write(f"{each.slug}: the kept progress agrees with the rule")
+            for what, check, repaired in (
+                ("the kept progress", differences, refresh),
+                ("the kept verdicts of the test answers", verdicts.differences, verdicts.refresh),
+            ):
+                found = check(each)
+                for line in found:
+                    self.stdout.write(f"{each.slug}: {line}")
+                if found and repair:
+                    repaired(each)
+                    found = check(each)
+                    self.stdout.write(f"{each.slug}: repaired, {len(found)} differences left")
+                differing += len(found)
+                if not found:
+                    self.stdout.write(f"{each.slug}: {what} agrees with the rule")
         if differing:
-            raise CommandError(f"{differing} differences between the kept progress and the rule.")
+            raise CommandError(
+                f"{differing} differences between the kept progress or verdicts and the rule."
+            )
