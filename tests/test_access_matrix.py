@@ -566,7 +566,7 @@ MATRIX: dict[str, Row] = {
         lambda p: [f"{PROGRAMME}/jobs/{demo_job(p, kind).pk}/" for kind in JOB_KINDS],
         MANAGERS_ONLY,
     ),
-    "jobs:download": Row(lambda p: [f"{PROGRAMME}/jobs/{demo_job(p).pk}/file"], MANAGERS_ONLY),
+    "jobs:download": Row(lambda p: [f"{PROGRAMME}/jobs/{demo_job(p).pk}/file.pdf"], MANAGERS_ONLY),
     "reports:balance_document": Row(
         lambda p: [f"{PROGRAMME}/balance.pdf", f"{PROGRAMME}/balance.xlsx"], MANAGERS_ONLY
     ),

@@ -57,6 +57,8 @@ DECLARATIONS = (
             "text": BLANK,
             "choice_codes": KEEP,
             "scale": KEEP,
+            # Whether the chosen codes are right: kept with them.
+            "is_right": KEEP,
         },
         not_personal=("question",),
         # Exported within its response's entry.

@@ -82,6 +82,11 @@ class Job(models.Model):
         return self.finished_at + KEPT_FOR if self.finished_at else None
 
     @property
+    def extension(self) -> str:
+        """The file's extension, as its download's address ends: "zip", "pdf"…"""
+        return self.file_name.rsplit(".", 1)[-1].lower() if "." in self.file_name else ""
+
+    @property
     def percent(self) -> int | None:
         if not self.total:
             return None

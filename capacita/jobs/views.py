@@ -77,8 +77,10 @@ def job(request, slug, pk):
 
 
 @_guarded
-def download(request, slug, pk):
+def download(request, slug, pk, ext):
     programme, kind, job = _job(request, slug, pk)
-    if job.state != Job.State.DONE or not job.file or not job.file.storage.exists(job.file.name):
+    if job.state != Job.State.DONE or not job.file or job.extension != ext:
+        raise Http404
+    if not job.file.storage.exists(job.file.name):
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)

@@ -21,6 +21,8 @@ from capacita.agenda.models import VirtualSession
 from capacita.certificates.models import Certificate
 from capacita.certificates.services import Verdict, standings
 from capacita.evaluation.models import Questionnaire
+from capacita.jobs.models import Job
+from capacita.jobs.tasks import run_job
 from capacita.nominations.models import Nomination
 from capacita.programmes.models import Membership, Programme, Role
 
@@ -201,6 +203,12 @@ def test_a_manager_runs_the_programme_from_the_console(page, demo, language):
     go(page, "crm-2021", language, "/crm-2021/certificates/")
     page.locator("#issue-all button").click()
     page.wait_for_load_state()
+    # More than a few: the task worker issues them, the job's page follows its progress.
+    assert page.locator("#job-state").is_visible()
+    [job] = Job.objects.filter(programme=programme, kind="certificates-issue")
+    assert run_job.call(job.pk) == "done"
+    page.reload()
+    assert str(due) in page.locator("#job-outcome").inner_text()
     assert Certificate.objects.filter(programme=programme).count() == due
     assert f"{due} " in step_text(page, "crm-2021", language, "certificates")
 

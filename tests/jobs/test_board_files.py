@@ -46,7 +46,7 @@ def test_the_worker_makes_the_askers_board_and_only_they_reach_it(
     job = Job.objects.get()
     assert job.params == {"country": "MX"} and job.requested_by == users["focal_point"]
     assert services.run(job.pk) == "done"
-    download = reverse("jobs:download", kwargs={"slug": slug, "pk": job.pk})
+    download = reverse("jobs:download", kwargs={"slug": slug, "pk": job.pk, "ext": "csv"})
     response = client.get(download)
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
