@@ -252,15 +252,9 @@ def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5
     for value in values:
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ValueError(_("“%(value)s” is not a point of the scale.") % {"value": value})
-        if not low <= value <= high:
-            raise ValueError(
-                _("%(value)s is outside the scale from %(low)s to %(high)s.")
-                % {"value": value, "low": low, "high": high}
-            )
-        counts[int(value)] += 1
-        answered.append(int(value))
+        point = _scale_point(value, low, high)
+        counts[point] += 1
+        answered.append(point)
     n = len(answered)
     return {
         "n": n,
@@ -269,6 +263,18 @@ def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5
         "mean": pystats.fmean(answered) if n else None,
         "median": float(pystats.median(answered)) if n else None,
     }
+
+
+def _scale_point(value, low: int, high: int) -> int:
+    """`value` as a point of the scale from `low` to `high`; ValueError when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(_("“%(value)s” is not a point of the scale.") % {"value": value})
+    if not low <= value <= high:
+        raise ValueError(
+            _("%(value)s is outside the scale from %(low)s to %(high)s.")
+            % {"value": value, "low": low, "high": high}
+        )
+    return int(value)
 
 
 def counted_scale_distribution(counts: dict[int | None, int], low: int = 1, high: int = 5) -> dict:
@@ -281,14 +287,7 @@ def counted_scale_distribution(counts: dict[int | None, int], low: int = 1, high
     for value, count in counts.items():
         if value is None or not count:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ValueError(_("“%(value)s” is not a point of the scale.") % {"value": value})
-        if not low <= value <= high:
-            raise ValueError(
-                _("%(value)s is outside the scale from %(low)s to %(high)s.")
-                % {"value": value, "low": low, "high": high}
-            )
-        points[int(value)] += count
+        points[_scale_point(value, low, high)] += count
     n = sum(points.values())
 
     def nth(index: int) -> int:  # the answer at `index` of the answers sorted
