@@ -318,6 +318,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # completions come in as files, as before.
 MOODLE_URL = os.environ.get("MOODLE_URL", "")
 MOODLE_TOKEN = os.environ.get("MOODLE_TOKEN", "")
+# The role participants are enrolled with (Moodle's "student" is 5 on a standard site).
+MOODLE_STUDENT_ROLE = int(os.environ.get("MOODLE_STUDENT_ROLE", "5") or 5)
 
 # Certificate verification: after this many look-ups of unknown codes from one address within
 # the window, its next unknown codes get 429 (with Retry-After) until the oldest leaves the

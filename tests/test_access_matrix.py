@@ -235,7 +235,17 @@ def demo_job(programme, kind="balance-pdf"):
     return job
 
 
-JOB_KINDS = ("certificates-zip", "certificates-issue", "balance-pdf", "balance-xlsx")
+# The managers' kinds of long work; the board's (focal points too, each their own country's)
+# are checked in tests/jobs/test_board_files.py.
+JOB_KINDS = (
+    "certificates-zip",
+    "certificates-issue",
+    "balance-pdf",
+    "balance-xlsx",
+    "learning-site-enrol",
+    "learning-site-completion",
+)
+BOARD_KINDS = ("board-xlsx", "board-csv")
 
 
 def demo_slides():
@@ -717,6 +727,13 @@ def row_for(name: str) -> Row | None:
 def test_every_url_pattern_has_its_rows():
     missing = sorted({name for name in all_pattern_names() if row_for(name) is None})
     assert missing == [], f"URL patterns without access-matrix rows: {missing}"
+
+
+def test_every_kind_of_long_work_is_checked():
+    # The registry is filled when the apps are ready.
+    from capacita.jobs.kinds import REGISTRY
+
+    assert sorted(REGISTRY) == sorted(JOB_KINDS + BOARD_KINDS)
 
 
 def test_the_matrix_names_no_pattern_that_is_gone():

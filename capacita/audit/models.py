@@ -44,6 +44,10 @@ class AuditEvent(models.Model):
             "completion.mark_withdrawn",
             _("hand mark of a completion taken back"),
         )
+        LEARNING_SITE_ENROLLED = (
+            "completion.enrolled",
+            _("participants enrolled on the learning site"),
+        )
         CERTIFICATE_ISSUED = "certificate.issue", _("certificate issued")
         CERTIFICATE_REVOKED = "certificate.revoke", _("certificate revoked")
         CERTIFICATE_REISSUED = "certificate.reissue", _("certificate issued again")

@@ -6,3 +6,9 @@ class CompletionsConfig(AppConfig):
     name = "capacita.completions"
     label = "completions"
     verbose_name = _("Course completion")
+
+    def ready(self):
+        # Its long work registers with the jobs once the models can be imported.
+        from . import background
+
+        background.register_kinds()

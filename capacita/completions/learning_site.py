@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -160,3 +161,145 @@ def sync_completion(course, actor, *, dry_run: bool = False, site=None, progress
         actor=actor,
         dry_run=dry_run,
     )
+
+
+def named_courses(programme) -> list:
+    """The programme's courses that name their course on the learning site; raises
+    MoodleError when none does."""
+    courses = [
+        course
+        for course in programme.courses.order_by("position", "code")
+        if course.moodle_course.strip()
+    ]
+    if not courses:
+        raise MoodleError(
+            _(
+                "No course of this programme names its course on the learning site: give "
+                "each course's Moodle short name or id in its settings."
+            ),
+            "nocourse",
+        )
+    return courses
+
+
+# --- Enrolment ------------------------------------------------------------------------------
+
+ENROLMENTS_PER_CALL = 100
+
+
+@dataclass
+class EnrolOutcome:
+    """What an enrolment run did (or, in a dry run, would do)."""
+
+    dry_run: bool
+    people: int = 0
+    courses: list[str] = field(default_factory=list)  # the codes of the courses enrolled on
+    unnamed: list[str] = field(default_factory=list)  # courses naming no Moodle course
+    created: list[str] = field(default_factory=list)  # e-mails of the accounts created
+    enrolled: dict[str, int] = field(default_factory=dict)  # course code -> enrolments made
+    already: dict[str, int] = field(default_factory=dict)  # course code -> already enrolled
+
+    @property
+    def enrolments(self) -> int:
+        return sum(self.enrolled.values())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.enrolments)
+
+    def as_dict(self) -> dict:
+        """The figures, as an audit record and a job's outcome keep them."""
+        return {
+            "participants": self.people,
+            "courses": ", ".join(self.courses),
+            "unnamed_courses": ", ".join(self.unnamed),
+            "accounts_created": len(self.created),
+            "enrolments_made": self.enrolments,
+            "already_enrolled": sum(self.already.values()),
+        }
+
+
+def _new_account(user) -> dict:
+    """A Moodle account for `user`, as `core_user_create_users` takes it: the username is the
+    e-mail in lower case (as in the "Upload users" file), the language theirs, and Moodle makes
+    the password and e-mails it (`createpassword`)."""
+    return {
+        "createpassword": 1,
+        "username": user.email.strip().lower(),
+        "auth": "manual",
+        "firstname": user.first_name.strip() or "-",
+        "lastname": user.last_name.strip() or "-",
+        "email": user.email.strip(),
+        "lang": user.language,
+    }
+
+
+def _enrolled_ids(site: MoodleClient, moodle_course: int) -> set[int]:
+    """The ids of the accounts already enrolled on a course (whatever their role)."""
+    found = site.call(
+        "core_enrol_get_enrolled_users",
+        courseid=moodle_course,
+        options=[{"name": "userfields", "value": "id"}],
+    )
+    return {int(item["id"]) for item in found or [] if "id" in item}
+
+
+def enrol(programme, actor, *, dry_run: bool = False, site=None, progress=None) -> EnrolOutcome:
+    """Give every accepted participant an account on the learning site (found by e-mail, or
+    created) and enrol them as students on each of the programme's courses that names its
+    Moodle course. Repeatable: an account found is not created again, an enrolment found is not
+    made again. A dry run only reads. Raises MoodleError when the site refuses; what the site
+    had already done by then stays done there, and a run again goes on from it."""
+    site = site or client()
+    outcome = EnrolOutcome(dry_run=dry_run)
+    named = [(course, course_id(site, course)) for course in named_courses(programme)]
+    outcome.courses = [course.code for course, _id in named]
+    outcome.unnamed = [
+        course.code
+        for course in programme.courses.order_by("position", "code")
+        if course.code not in outcome.courses
+    ]
+    people = list(participants(programme).order_by("email"))
+    outcome.people = len(people)
+    steps = len(people) + len(named)
+    found = accounts(site, [user.email for user in people])
+    missing = [user for user in people if user.email.strip().lower() not in found]
+    outcome.created = [user.email for user in missing]
+    ids = {
+        user.pk: int(found[user.email.strip().lower()]["id"])
+        for user in people
+        if user.email.strip().lower() in found
+    }
+    if not dry_run:
+        for start in range(0, len(missing), USERS_PER_CALL):
+            chunk = missing[start : start + USERS_PER_CALL]
+            made = site.call("core_user_create_users", users=[_new_account(u) for u in chunk])
+            by_username = {str(item["username"]).lower(): int(item["id"]) for item in made or []}
+            for user in chunk:
+                ids[user.pk] = by_username[user.email.strip().lower()]
+            if progress:
+                progress(start + len(chunk), steps)
+    for number, (course, moodle_course) in enumerate(named, start=1):
+        there = _enrolled_ids(site, moodle_course)
+        due = [ids[user.pk] for user in people if user.pk in ids and ids[user.pk] not in there]
+        outcome.already[course.code] = sum(1 for user in people if ids.get(user.pk) in there)
+        # In a dry run the accounts still to be created are still to be enrolled, too.
+        outcome.enrolled[course.code] = len(due) + (len(missing) if dry_run else 0)
+        if not dry_run:
+            for start in range(0, len(due), ENROLMENTS_PER_CALL):
+                site.call(
+                    "enrol_manual_enrol_users",
+                    enrolments=[
+                        {
+                            "roleid": settings.MOODLE_STUDENT_ROLE,
+                            "userid": account,
+                            "courseid": moodle_course,
+                        }
+                        for account in due[start : start + ENROLMENTS_PER_CALL]
+                    ],
+                )
+        if progress:
+            progress(len(people) + number, steps)
+    if outcome.changed and not dry_run:
+        services.record_enrolment(programme, actor, outcome.as_dict())
+    return outcome

@@ -422,3 +422,16 @@ def mark_completion(
             },
         )
     return completion
+
+
+def record_enrolment(programme, actor, details: dict) -> None:
+    """Record that the participants were enrolled on the learning site (what `learning_site.
+    enrol` did there): who asked, when, and how many accounts and enrolments it made."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.LEARNING_SITE_ENROLLED,
+            subject=programme,
+            programme=programme,
+            details=details,
+        )

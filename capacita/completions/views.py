@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
@@ -14,7 +15,7 @@ from capacita.shared import hand_marks, uploads
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 
-from . import services
+from . import background, learning_site, services
 from .forms import SIZE_LIMIT, MarkForm, UnmarkForm, UploadForm
 from .models import CompletionReport
 from .moodle import ReportError, moodle_users_csv
@@ -67,6 +68,11 @@ def overview(request, slug):
             "participant_count": participants(programme).count(),
             # A report imported from a course's row: dates day first, as Moodle writes them.
             "upload_defaults": [("date_order", CompletionReport.DateOrder.DMY)],
+            # The learning site's address when its web services are set (MOODLE_URL and
+            # MOODLE_TOKEN): the syncs are offered beside the files.
+            "linked": settings.MOODLE_URL if learning_site.configured() else "",
+            "enrol_kind": background.ENROL,
+            "completion_kind": background.COMPLETION,
         },
     )
 

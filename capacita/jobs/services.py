@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from capacita.audit.services import audit_record
+from capacita.shared.errors import UserError
 
 from .kinds import JobKind, kind_of
 from .models import GIVEN_UP_AFTER, KEPT_FOR, Job
@@ -114,6 +115,15 @@ def run(job_id: int) -> str:
             with open(made.path, "rb") as handle:
                 job.file.save(f"{job.pk}-{job.kind}", File(handle), save=False)
             made.path.unlink(missing_ok=True)
+    except UserError as refusal:
+        # A refusal to put in words for the asker (another site refusing, nothing to do): the
+        # job failed, and its page says why and what to fix, in the asker's language.
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            outcome={"refusal": refusal.message[:1000]},
+        )
+        return "failed"
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, finished_at=timezone.now())

@@ -72,6 +72,16 @@ def explained(errorcode: str, message: str, function: str) -> str:
             "%(function)s): check the course's Moodle name in Capacita."
         ),
         "invalidparameter": _("The learning site found a parameter of %(function)s invalid."),
+        "wsnoinstance": _(
+            "A course on the learning site has no manual enrolment method: add “Manual "
+            "enrolments” to the course's enrolment methods (Course › Participants › Enrolment "
+            "methods) and turn it on."
+        ),
+        "wscannotenrol": _(
+            "The token's user may not enrol people with the role MOODLE_STUDENT_ROLE names: "
+            "check that role's id (a standard site's student role is 5) and that the user may "
+            "assign it."
+        ),
         "nocriteriaset": _(
             "The course has no completion criteria on the learning site: set its course "
             "completion there."

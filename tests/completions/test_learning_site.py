@@ -13,42 +13,11 @@ from capacita.completions import learning_site, services
 from capacita.completions.models import CompletionReport, CourseCompletion
 from capacita.programmes.models import Membership, Role
 from capacita.shared.moodle_ws import MoodleClient, MoodleError, flattened
-from tests.fakes.moodle import Course as MoodleCourse
-from tests.fakes.moodle import FakeMoodle, serve
+from tests.completions.conftest import DO, MX, ON_TIME
 
 STATUS = "core_completion_get_course_completion_status"
-MX = "participant.mx@example.org"
-DO = "participant.do@example.org"
-ON_TIME = int(dt.datetime(2021, 11, 1, 15, 0, tzinfo=dt.UTC).timestamp())
-EARLIER = int(dt.datetime(2021, 10, 20, 15, 0, tzinfo=dt.UTC).timestamp())
+
 LATE = int(dt.datetime(2021, 11, 20, 15, 0, tzinfo=dt.UTC).timestamp())
-
-
-@pytest.fixture
-def moodle(settings):
-    fake = FakeMoodle(users={11: MX, 12: DO, 13: "someone.else@example.org"})
-    url, stop = serve(fake)
-    settings.MOODLE_URL = url + "/"
-    settings.MOODLE_TOKEN = fake.token
-    yield fake
-    stop()
-
-
-@pytest.fixture
-def linked(course, moodle):
-    """The course named on the fake site: MX completed it on time (every criterion, the last
-    one counting), DO enrolled without completing it."""
-    course.moodle_course = "MIG-TRENDS"
-    course.save()
-    moodle.courses.append(
-        MoodleCourse(
-            id=7,
-            shortname="MIG-TRENDS",
-            enrolled={11, 12},
-            criteria={11: [(True, EARLIER), (True, ON_TIME)], 12: [(True, EARLIER), (False, None)]},
-        )
-    )
-    return course
 
 
 def test_lists_and_structures_are_encoded_as_moodle_reads_them():
@@ -164,3 +133,94 @@ def test_without_settings_the_command_says_what_to_set(programme, settings, engl
     settings.MOODLE_URL = ""
     with pytest.raises(CommandError, match="MOODLE_URL and MOODLE_TOKEN"):
         call_command("moodle_sync", programme.slug, "--completion")
+
+
+# --- Enrolment ------------------------------------------------------------------------------
+
+
+def _participants(programme):
+    return list(
+        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def test_enrolment_creates_the_missing_accounts_and_enrols_everyone_once(linked, moodle, programme):
+    people = [m.user for m in _participants(programme)]
+    outcome = learning_site.enrol(programme, None)
+    others = [user for user in people if user.email not in (MX, DO)]
+    assert sorted(outcome.created) == sorted(user.email for user in others)
+    # Each new account in the person's language, its username the address in lower case,
+    # Moodle making and e-mailing the password.
+    sent = {item["email"]: item for item in moodle.created}
+    for user in others:
+        account = sent[user.email]
+        assert account["username"] == user.email.lower()
+        assert account["lang"] == user.language
+        assert account["createpassword"] == "1" and "password" not in account
+        assert (account["firstname"], account["lastname"]) == (user.first_name, user.last_name)
+    [fake] = moodle.courses
+    ids = {email.lower(): pk for pk, email in moodle.users.items()}
+    assert fake.enrolled == {ids[user.email.lower()] for user in people}
+    # Those already enrolled (MX, DO) are not enrolled again; every enrolment as a student.
+    assert len(moodle.enrolments) == len(others)
+    assert {role for role, _user, _course in moodle.enrolments} == {5}
+    assert outcome.enrolled == {linked.code: len(others)}
+    assert outcome.already == {linked.code: 2}
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.LEARNING_SITE_ENROLLED)
+    assert event.details["accounts_created"] == len(others)
+    assert event.details["enrolments_made"] == len(others)
+    assert event.details["courses"] == linked.code
+    # Again: nobody created or enrolled twice, and nothing to record.
+    again = learning_site.enrol(programme, None)
+    assert not again.created and again.enrolled == {linked.code: 0}
+    assert again.already == {linked.code: len(people)}
+    assert len(moodle.created) == len(others) and len(moodle.enrolments) == len(others)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LEARNING_SITE_ENROLLED).count() == 1
+
+
+def test_an_enrolment_dry_run_only_reads(linked, moodle, programme):
+    people = _participants(programme)
+    outcome = learning_site.enrol(programme, None, dry_run=True)
+    assert len(outcome.created) == len(people) - 2
+    assert outcome.enrolled == {linked.code: len(people) - 2}
+    assert not moodle.created and not moodle.enrolments
+    writes = {"core_user_create_users", "enrol_manual_enrol_users"}
+    assert not [call for call, _form in moodle.calls if call in writes]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LEARNING_SITE_ENROLLED).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda fake: fake.without_manual.add(7), "Manual enrolments"),
+        (lambda fake: fake.allowed.discard("core_user_create_users"), "core_user_create_users"),
+    ],
+)
+def test_an_enrolment_refused_is_said_plainly(linked, moodle, programme, english, change, says):
+    change(moodle)
+    with pytest.raises(MoodleError) as refused:
+        learning_site.enrol(programme, None)
+    assert says in refused.value.message
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LEARNING_SITE_ENROLLED).exists()
+
+
+def test_enrolment_needs_a_course_named_on_the_learning_site(moodle, programme, english):
+    with pytest.raises(MoodleError, match="names its course on the learning site"):
+        learning_site.enrol(programme, None)
+    assert not moodle.created
+
+
+def test_the_command_enrols(linked, moodle, programme, capsys):
+    people = _participants(programme)
+    call_command("moodle_sync", programme.slug, "--enrol", "--dry-run")
+    out = capsys.readouterr().out
+    assert f"{len(people) - 2} accounts to create (dry run, nothing changed)" in out
+    assert f"{linked.code}: {len(people) - 2} to enrol, 2 already enrolled" in out
+    assert not moodle.created
+    call_command("moodle_sync", programme.slug, "--enrol", "--completion")
+    out = capsys.readouterr().out
+    assert f"{len(people) - 2} accounts created" in out
+    assert f"{linked.code}: 1 completed" in out
+    assert len(moodle.created) == len(people) - 2

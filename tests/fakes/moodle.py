@@ -1,7 +1,7 @@
 """A small Moodle web-services server for the tests, on loopback: the REST protocol as
 Moodle's reference describes it (`webservice/rest/server.php`, `wstoken`, `wsfunction`,
 `moodlewsrestformat=json`, lists as `values[0]`), its errors as HTTP 200 with `exception`,
-`errorcode` and `message`, and the three functions the completion sync calls."""
+`errorcode` and `message`, and the functions the completion sync and the enrolment call."""
 
 from __future__ import annotations
 
@@ -32,9 +32,16 @@ class FakeMoodle:
             "core_course_get_courses_by_field",
             "core_user_get_users_by_field",
             "core_completion_get_course_completion_status",
+            "core_user_create_users",
+            "core_enrol_get_enrolled_users",
+            "enrol_manual_enrol_users",
         }
     )
     users: dict[int, str] = field(default_factory=dict)  # id -> e-mail
+    created: list[dict] = field(default_factory=list)  # the accounts created, as sent
+    enrolments: list[tuple[int, int, int]] = field(default_factory=list)  # (role, user, course)
+    # Courses whose manual enrolment method is off (Moodle: `wsnoinstance`).
+    without_manual: set[int] = field(default_factory=set)
     courses: list[Course] = field(default_factory=list)
     calls: list[tuple[str, dict]] = field(default_factory=list)
 
@@ -96,6 +103,56 @@ class FakeMoodle:
             },
             "warnings": [],
         }
+
+    def core_user_create_users(self, form):
+        users = _records(form, "users")
+        taken = {email.lower() for email in self.users.values()}
+        for user in users:
+            missing = {"username", "firstname", "lastname", "email"} - set(user)
+            if missing or not (user.get("password") or user.get("createpassword") == "1"):
+                return _error("invalidparameter", "Invalid parameter value detected")
+            if user["username"] != user["username"].lower() or user["email"].lower() in taken:
+                return _error("invalidparameter", "Username already exists")
+        made = []
+        for user in users:
+            pk = max(self.users, default=100) + 1
+            self.users[pk] = user["email"]
+            self.created.append(user)
+            made.append({"id": pk, "username": user["username"]})
+        return made
+
+    def core_enrol_get_enrolled_users(self, form):
+        course = next((c for c in self.courses if str(c.id) == form.get("courseid")), None)
+        if course is None:
+            return _error("invalidrecord", "Can't find data record in database table course.")
+        return [{"id": pk, "email": self.users.get(pk, "")} for pk in sorted(course.enrolled)]
+
+    def enrol_manual_enrol_users(self, form):
+        wanted = _records(form, "enrolments")
+        for item in wanted:
+            course = next((c for c in self.courses if str(c.id) == item.get("courseid")), None)
+            if course is None or course.id in self.without_manual:
+                return _error(
+                    "wsnoinstance",
+                    "Manual enrolment plugin instance doesn't exist or is disabled for the course",
+                )
+            if int(item.get("userid", "0")) not in self.users:
+                return _error("invalidrecord", "Can't find data record in database table user.")
+        for item in wanted:
+            course = next(c for c in self.courses if str(c.id) == item["courseid"])
+            course.enrolled.add(int(item["userid"]))
+            self.enrolments.append((int(item["roleid"]), int(item["userid"]), course.id))
+        return None
+
+
+def _records(form: dict, name: str) -> list[dict]:
+    """`users[0][email]=…&users[0][lang]=…` read back as [{"email": …, "lang": …}]."""
+    records: dict[int, dict] = {}
+    for key, value in form.items():
+        if key.startswith(name + "["):
+            index, _sep, rest = key[len(name) + 1 :].partition("][")
+            records.setdefault(int(index), {})[rest.rstrip("]")] = value
+    return [records[index] for index in sorted(records)]
 
 
 def _error(code: str, message: str) -> dict:

@@ -90,6 +90,13 @@ LABELS = {
     "imported": gettext_lazy("figure from the learning site"),
     "imported_completed": gettext_lazy("completed (learning site)"),
     "imported_completed_at": gettext_lazy("completed on (learning site)"),
+    # Enrolment on the learning site
+    "participants": gettext_lazy("participants"),
+    "courses": gettext_lazy("courses"),
+    "unnamed_courses": gettext_lazy("courses naming no course of the learning site"),
+    "accounts_created": gettext_lazy("accounts created"),
+    "enrolments_made": gettext_lazy("enrolments made"),
+    "already_enrolled": gettext_lazy("enrolments already there"),
     # Group work
     "placed": gettext_lazy("people placed in a group"),
     "unplaced": gettext_lazy("people in no group yet"),
