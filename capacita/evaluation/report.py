@@ -75,8 +75,10 @@ PLACES = {
 }
 
 
-def evaluation_report(programme) -> dict:
-    """Everything the organisers learn from the pre-test and the post-test.
+def evaluation_report(programme, *, whole: bool = True) -> dict:
+    """Everything the organisers learn from the pre-test and the post-test; without `whole`,
+    only what the final balance's page shows (`respondents`, `knowledge`, `by_country`,
+    `expectations_satisfaction` and `scales`): the same figures, fewer worked out.
 
     - `respondents`: participants, and per test how many submitted and how many are half
       way;
@@ -125,7 +127,9 @@ def evaluation_report(programme) -> dict:
             line[0] += taken
             line[1] += item_right[question.pk]
     texts = defaultdict(list)
-    written = [question.pk for question in questions if question.kind == Question.Kind.TEXT]
+    written = [
+        question.pk for question in questions if whole and question.kind == Question.Kind.TEXT
+    ]
     for question_id, text in (
         answers.filter(question_id__in=written)
         .exclude(text="")
@@ -146,6 +150,8 @@ def evaluation_report(programme) -> dict:
     )
     countries = {country.pk: country for country in Country.objects.filter(programmes=programme)}
     nominated = Nomination.objects.filter(programme=programme, user__isnull=False)
+    if not whole:  # no breakdown by profile or sex/gender: no nomination read
+        nominated = nominated.none()
     fields = ("user_id", "profile_id", "profile_other", "gender")
     rows = list(nominated.order_by().values_list(*fields))
     if len({row[0] for row in rows}) < len(rows):
@@ -169,23 +175,26 @@ def evaluation_report(programme) -> dict:
         country = countries.get(country_id) if country_id else None
         if country is None and country_id:
             country = countries[country_id] = Country.objects.get(pk=country_id)
-        participants.append(
-            {
-                "email": email,
-                "name": f"{first_name} {last_name}".strip(),
-                "user_id": user_id,
-                "country": country.code if country else None,
-                "pre": rounding.share(pre),
-                "post": rounding.share(post),
-                "pre_state": state_of.get((user_id, "pre")),
-                "post_state": state_of.get((user_id, "post")),
-            }
-        )
+        if whole:
+            participants.append(
+                {
+                    "email": email,
+                    "name": f"{first_name} {last_name}".strip(),
+                    "user_id": user_id,
+                    "country": country.code if country else None,
+                    "pre": rounding.share(pre),
+                    "post": rounding.share(post),
+                    "pre_state": state_of.get((user_id, "pre")),
+                    "post_state": state_of.get((user_id, "post")),
+                }
+            )
         scores.append((pre, post))
         if pre is None and post is None:
             continue
         name = country_names.get(country.pk) or country.name if country else "—"
         by_country.append((name, pre, post))
+        if not whole:
+            continue
         profile_id, other, gender = nominations.get(user_id, (None, "", ""))
         profile = (profiles.get(profile_id) or "") if profile_id else other
         by_profile.append((profile or not_given, pre, post))
@@ -200,17 +209,14 @@ def evaluation_report(programme) -> dict:
         line["question"] = item_text.get(change.code, "")
         items.append(line)
 
-    return {
+    summary = {
         "programme": programme.slug,
         "respondents": {
-            "participants": len(participants),
+            "participants": len(scores),
             **{kind: dict(states[kind]) for kind in KINDS},
         },
         "knowledge": _shown(asdict(knowledge_summary(scores))),
         "by_country": [_group(group) for group in by_group(by_country)],
-        "by_profile": [_group(group) for group in by_group(by_profile)],
-        "by_gender": [_group(group) for group in _every_gender(by_group(by_gender))],
-        "items": items,
         # The pre-test's means of expectations, the post-test's of satisfaction.
         "expectations_satisfaction": _expectations_satisfaction(means["pre"], means["post"]),
         "scales": [
@@ -218,6 +224,16 @@ def evaluation_report(programme) -> dict:
             for question in questions
             if question.kind == Question.Kind.SCALE
         ],
+    }
+    if not whole:
+        return summary
+    # The whole report, its parts in their order.
+    return {
+        **{key: summary[key] for key in ("programme", "respondents", "knowledge", "by_country")},
+        "by_profile": [_group(group) for group in by_group(by_profile)],
+        "by_gender": [_group(group) for group in _every_gender(by_group(by_gender))],
+        "items": items,
+        **{key: summary[key] for key in ("expectations_satisfaction", "scales")},
         "choices": [
             _choice_line(question, chosen[question.pk])
             for question in questions

@@ -10,13 +10,19 @@ from .models import GroupMember, SessionWork
 from .selectors import questions_with_answers
 
 
-def group_work_report(programme) -> list[dict]:
-    # Each member's e-mail and country read as values, in one query for the programme: a
-    # programme of thousands has thousands of members in every session.
-    countries = dict(
-        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT).values_list(
-            "user_id", "country__code"
+def group_work_report(programme, *, members: bool = True) -> list[dict]:
+    """Per session, its groups and their answers, and the case assessments; with `members`,
+    each group's members too (the JSON report has them; the balance's pages leave them out:
+    a programme of thousands has thousands of members in every session)."""
+    # Each member's e-mail and country read as values, in one query for the programme.
+    countries = (
+        dict(
+            Membership.objects.filter(programme=programme, role=Role.PARTICIPANT).values_list(
+                "user_id", "country__code"
+            )
         )
+        if members
+        else {}
     )
     sessions = []
     for session_work in (
@@ -25,13 +31,15 @@ def group_work_report(programme) -> list[dict]:
         .order_by("session__number")
     ):
         groups = list(session_work.groups.all())
-        members = {group.pk: [] for group in groups}
+        listed = {group.pk: [] for group in groups}
         for group_id, user_id, email in (
             GroupMember.objects.filter(group__in=groups)
             .order_by("user__last_name", "user__first_name", "user_id")
             .values_list("group_id", "user_id", "user__email")
+            if members
+            else ()
         ):
-            members[group_id].append({"email": email, "country": countries.get(user_id)})
+            listed[group_id].append({"email": email, "country": countries.get(user_id)})
         questions = questions_with_answers(groups)
         sessions.append(
             {
@@ -42,7 +50,7 @@ def group_work_report(programme) -> list[dict]:
                     {
                         "name": group.name,
                         "perspective": group.perspective or None,
-                        "members": members[group.pk],
+                        **({"members": listed[group.pk]} if members else {}),
                         "answers": [
                             {
                                 "question": question.text,

@@ -159,8 +159,8 @@ def country_html(programme, report: dict) -> str:
 
 def balance_html(programme) -> str:
     """The HTML that the final balance's PDF is made from."""
-    evaluation = evaluation_report(programme)
-    report = figures.programme_balance(programme, evaluation)
+    evaluation = evaluation_report(programme, whole=False)
+    report = figures.programme_balance(programme, evaluation, members=False)
     return _html(
         "reports/balance_pdf.html",
         {
@@ -197,7 +197,7 @@ def balance_document(programme, fmt: str) -> bytes:
     if fmt == "pdf":
         return _pdf_of(balance_html(programme))
     evaluation = evaluation_report(programme)
-    report = figures.programme_balance(programme, evaluation)
+    report = figures.programme_balance(programme, evaluation, members=False)
     # The evaluation's sheets first, then the balance's own.
     workbook = load_workbook(io.BytesIO(report_workbook(evaluation)))
     _common_sheets(workbook, report)

@@ -303,10 +303,11 @@ def observers(programme) -> dict:
     }
 
 
-def programme_balance(programme, evaluation: dict | None = None) -> dict:
+def programme_balance(programme, evaluation: dict | None = None, *, members=True) -> dict:
     """The programme's final balance: everything above for the whole programme and side by
     side by country, the evaluation's findings, the group work, observers, the narrative.
-    A caller that has the evaluation's figures (`evaluation_report`) already passes them."""
+    A caller that has the evaluation's figures (`evaluation_report`) already passes them;
+    without `members`, the groups' members are left out (the balance's pages show none)."""
     tally = Tally(programme)
     countries = [member.country for member in programme.member_countries.select_related("country")]
     if evaluation is None:
@@ -337,7 +338,7 @@ def programme_balance(programme, evaluation: dict | None = None) -> dict:
         "requirements_met": tally.requirements_met(),
         "countries": by_country,
         "observers": observers(programme),
-        "group_work": group_work_report(programme),
+        "group_work": group_work_report(programme, members=members),
         "narrative": {
             "recommendations": narrative.recommendations if narrative else "",
             "lessons": narrative.lessons if narrative else "",

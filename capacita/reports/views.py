@@ -102,8 +102,8 @@ def country_document(request, slug, code, fmt):
 def balance(request, slug, refused=None, status=200):
     """The final balance; after a refused save of its texts, `refused` holds them as typed."""
     programme = _balance_programme(request, slug)
-    evaluation = evaluation_report(programme)
-    report = figures.programme_balance(programme, evaluation)
+    evaluation = evaluation_report(programme, whole=False)
+    report = figures.programme_balance(programme, evaluation, members=False)
     if refused is not None:
         report["narrative"] = refused
     return render(

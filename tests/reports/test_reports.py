@@ -188,3 +188,39 @@ def test_the_balance_sets_countries_side_by_side(programme, scenario):
         (g for g in evaluation_report(programme)["by_country"] if g["label"] == "Mexico"), None
     )
     assert mx["knowledge"] == expected
+
+
+def test_the_balance_pages_summary_holds_the_whole_reports_figures(programme, scenario):
+    """The balance's pages read the evaluation's summary and leave the groups' members out:
+    the same figures as the whole report (the JSON report and the workbook keep it all)."""
+    from capacita.evaluation.report import evaluation_report
+
+    whole = evaluation_report(programme)
+    summary = evaluation_report(programme, whole=False)
+    assert whole["knowledge"]["paired_n"] > 0
+    assert summary == {key: whole[key] for key in summary}
+    assert set(summary) == {
+        "programme",
+        "respondents",
+        "knowledge",
+        "by_country",
+        "expectations_satisfaction",
+        "scales",
+    }
+    listed = figures.programme_balance(programme, whole)
+    shown = figures.programme_balance(programme, summary, members=False)
+    groups = [group for session in listed["group_work"] for group in session["groups"]]
+    assert any(group["members"] for group in groups)
+    assert shown["group_work"] == [
+        {
+            **session,
+            "groups": [
+                {key: value for key, value in group.items() if key != "members"}
+                for group in session["groups"]
+            ],
+        }
+        for session in listed["group_work"]
+    ]
+    assert {key: value for key, value in shown.items() if key != "group_work"} == {
+        key: value for key, value in listed.items() if key != "group_work"
+    }
