@@ -321,6 +321,15 @@ MOODLE_TOKEN = os.environ.get("MOODLE_TOKEN", "")
 # The role participants are enrolled with (Moodle's "student" is 5 on a standard site).
 MOODLE_STUDENT_ROLE = int(os.environ.get("MOODLE_STUDENT_ROLE", "5") or 5)
 
+# The meeting tool's reports (Zoom): a Server-to-Server OAuth app's account id and
+# credentials. Unset, attendance comes in as files, as before. The two addresses are Zoom's
+# own unless set otherwise (the tests point them at a server on loopback).
+ZOOM_ACCOUNT_ID = os.environ.get("ZOOM_ACCOUNT_ID", "")
+ZOOM_CLIENT_ID = os.environ.get("ZOOM_CLIENT_ID", "")
+ZOOM_CLIENT_SECRET = os.environ.get("ZOOM_CLIENT_SECRET", "")
+ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us")
+ZOOM_API_URL = os.environ.get("ZOOM_API_URL", "https://api.zoom.us/v2")
+
 # Certificate verification: after this many look-ups of unknown codes from one address within
 # the window, its next unknown codes get 429 (with Retry-After) until the oldest leaves the
 # window; a code that exists is always verified, so an office behind one address is never

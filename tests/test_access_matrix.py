@@ -246,6 +246,9 @@ JOB_KINDS = (
     "learning-site-completion",
 )
 BOARD_KINDS = ("board-xlsx", "board-csv")
+# A session's attendance read from Zoom: checked in tests/attendance/test_meeting_tool.py
+# (managers only, for a session that names its meeting).
+SESSION_KINDS = ("zoom-attendance",)
 
 
 def demo_slides():
@@ -733,7 +736,7 @@ def test_every_kind_of_long_work_is_checked():
     # The registry is filled when the apps are ready.
     from capacita.jobs.kinds import REGISTRY
 
-    assert sorted(REGISTRY) == sorted(JOB_KINDS + BOARD_KINDS)
+    assert sorted(REGISTRY) == sorted(JOB_KINDS + BOARD_KINDS + SESSION_KINDS)
 
 
 def test_the_matrix_names_no_pattern_that_is_gone():

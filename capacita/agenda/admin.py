@@ -30,7 +30,10 @@ class VirtualSessionAdmin(ProgrammeScopedAdmin):
     fieldsets = (
         (None, {"fields": (("programme", "number"), ("starts_at", "ends_at"), "interpretation")}),
         (_("Texts (Spanish | English)"), {"fields": bilingual_fieldset_row("title")}),
-        (_("Links"), {"fields": ("meeting_url", "recording_url", "recording_file")}),
+        (
+            _("Links"),
+            {"fields": ("meeting_url", "zoom_meeting", "recording_url", "recording_file")},
+        ),
     )
     inlines = (AgendaItemInline,)
 

@@ -18,6 +18,15 @@ class VirtualSession(BilingualMixin):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
+    zoom_meeting = models.CharField(
+        _("Zoom meeting"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Its meeting ID (e.g. 812 3456 7890) or the UUID of one occurrence: attendance can "
+            "then be read from Zoom's reports, without a file."
+        ),
+    )
     recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
     recording_file = models.FileField(
         _("recording file"),

@@ -13,10 +13,12 @@ class AttendanceConfig(AppConfig):
         from capacita.agenda.models import VirtualSession
         from capacita.programmes.models import Programme
 
-        from . import signals
+        from . import background, signals
 
         # A changed threshold or schedule changes the verdicts: see signals.py.
         pre_save.connect(signals.remember_programme, sender=Programme, dispatch_uid="attendance")
         post_save.connect(signals.programme_saved, sender=Programme, dispatch_uid="attendance")
         pre_save.connect(signals.remember_session, sender=VirtualSession, dispatch_uid="attendance")
         post_save.connect(signals.session_saved, sender=VirtualSession, dispatch_uid="attendance")
+        # Its long work (attendance read from Zoom) registers with the jobs.
+        background.register_kinds()

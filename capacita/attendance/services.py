@@ -45,7 +45,7 @@ from . import intervals
 from .bulk import insert_rows
 from .matching import Matcher, counted_people
 from .models import AttendanceRecord, JoinInterval, MeetingReport, NameMatch
-from .zoom import ReportError, parse_report
+from .zoom import ParsedReport, ReportError, parse_report
 
 Action = AuditEvent.Action
 Status = AttendanceRecord.Status
@@ -279,6 +279,36 @@ def import_meeting_report(
     if existing is not None:
         return _already_imported(session, existing, dry_run)
     parsed = parse_report(content, zone)
+    return import_parsed_report(
+        session,
+        parsed,
+        filename=filename,
+        fingerprint=fingerprint,
+        time_zone=zone.key,
+        actor=actor,
+        dry_run=dry_run,
+    )
+
+
+def import_parsed_report(
+    session: VirtualSession,
+    parsed: ParsedReport,
+    *,
+    filename: str,
+    fingerprint: str,
+    time_zone: str,
+    actor,
+    dry_run: bool = False,
+    details: dict | None = None,
+) -> ImportOutcome:
+    """Import the participants' rows `parsed` for `session`, read from a report file or
+    from the meeting tool's reports (`meeting_tool`): the one way in after reading, with
+    the promises of `import_meeting_report`. `fingerprint` tells a report already imported
+    for the session (nothing is then written); `time_zone` is the zone its times were read
+    in, as recorded; `details` are added to the audit record's."""
+    existing = MeetingReport.objects.filter(session=session, sha256=fingerprint).first()
+    if existing is not None:
+        return _already_imported(session, existing, dry_run)
     # Each name and e-mail's rows merged once: all later steps need only the union.
     merged = {
         key: intervals.union_of(group.joined, group.left) for key, group in parsed.groups.items()
@@ -323,7 +353,7 @@ def import_meeting_report(
                 uploaded_by=account_of(actor),
                 filename=filename[:255],
                 sha256=fingerprint,
-                time_zone=zone.key,
+                time_zone=time_zone,
                 row_count=row_count,
                 meeting_id=parsed.meeting_id[:64],
                 topic=parsed.topic[:300],
@@ -348,6 +378,7 @@ def import_meeting_report(
                     "present": outcome.count(Status.PRESENT),
                     "absent": outcome.count(Status.ABSENT),
                     "excused": outcome.count(Status.EXCUSED),
+                    **(details or {}),
                 },
             )
             return outcome

@@ -16,7 +16,7 @@ from capacita.shared.access import guarded as _guarded
 from capacita.shared.posted import NUL_MESSAGE, has_nul, posted_id
 from capacita.shared.zones import zone_name
 
-from . import services
+from . import background, meeting_tool, services
 from .forms import SIZE_LIMIT, MarkForm, MatchForm, UnmarkForm, UnmatchForm, UploadForm
 from .matching import counted_people
 from .models import AttendanceRecord, MeetingReport, NameMatch
@@ -119,6 +119,8 @@ def session(request, slug, number):
             "shown": shown,
             "unmatched": unmatched,
             "upload_form": UploadForm(programme=programme),
+            # With Zoom configured and the meeting named: the button reading its report.
+            "zoom_job": background.ZOOM if meeting_tool.available(session) else "",
         },
     )
 

@@ -187,6 +187,8 @@ PLANS = {
                 "id": NEW,
                 "meeting_url": "a meeting of the earlier dates; each edition's meetings are "
                 "set up anew",
+                "zoom_meeting": "the meeting of the earlier dates, whose report is that "
+                "edition's attendance; each edition's meetings are set up anew",
                 "recording_url": "what was recorded in the earlier edition",
                 "recording_file": "what was recorded in the earlier edition",
             },

@@ -238,6 +238,7 @@ PROGRAMME_PARTS = (
             "starts_at",
             "ends_at",
             "meeting_url",
+            "zoom_meeting",
             "recording_url",
             "recording_file",
             "interpretation",

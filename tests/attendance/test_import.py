@@ -26,21 +26,6 @@ def _english():
         yield
 
 
-@pytest.fixture
-def manager(users):
-    return users["manager"]
-
-
-@pytest.fixture
-def jose(programme):
-    return person(programme, "jose.pena@example.org", "José", "Peña Núñez")
-
-
-@pytest.fixture
-def ines(programme):
-    return person(programme, "ines.ortiz@example.org", "Inés María", "Ortiz", country="DO")
-
-
 def record(session_, user) -> AttendanceRecord:
     return AttendanceRecord.objects.get(session=session_, user=user)
 

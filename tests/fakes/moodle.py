@@ -6,10 +6,11 @@ Moodle's reference describes it (`webservice/rest/server.php`, `wstoken`, `wsfun
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.serving import serve_on_loopback
 
 PATH = "/webservice/rest/server.php"
 
@@ -180,12 +181,4 @@ def serve(moodle: FakeMoodle):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-
-    return f"http://127.0.0.1:{server.server_address[1]}", stop
+    return serve_on_loopback(Handler)

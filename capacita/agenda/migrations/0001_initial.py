@@ -63,6 +63,7 @@ class Migration(migrations.Migration):
                 ('starts_at', models.DateTimeField(verbose_name='starts at')),
                 ('ends_at', models.DateTimeField(verbose_name='ends at')),
                 ('meeting_url', models.URLField(blank=True, max_length=500, verbose_name='meeting link')),
+                ('zoom_meeting', models.CharField(blank=True, help_text="Its meeting ID (e.g. 812 3456 7890) or the UUID of one occurrence: attendance can then be read from Zoom's reports, without a file.", max_length=100, verbose_name='Zoom meeting')),
                 ('recording_url', models.URLField(blank=True, max_length=500, verbose_name='recording link')),
                 ('recording_file', models.FileField(blank=True, help_text='Served only to registered people, through links that expire.', storage=capacita.shared.storage.private_storage, upload_to=capacita.shared.uploads.SafeUploadTo('recordings/%Y/', 'recording_file'), validators=[capacita.shared.uploads.FileCheck('UPLOAD_MAX_RECORDING_BYTES', ['mp4', 'mov', 'webm'])], verbose_name='recording file')),
                 ('interpretation', models.CharField(blank=True, help_text='Language codes separated by commas, e.g. es,en.', max_length=40, verbose_name='interpretation languages')),

@@ -61,6 +61,7 @@ LABELS = {
     "present": gettext_lazy("people present"),
     "absent": gettext_lazy("people absent"),
     "excused": gettext_lazy("people excused"),
+    "meeting": gettext_lazy("meeting"),
     "meeting_name": gettext_lazy("name in the meeting"),
     "meeting_email": gettext_lazy("e-mail in the meeting"),
     "imported_minutes": gettext_lazy("minutes in the reports"),

@@ -2,10 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from capacita.agenda.models import VirtualSession
+from capacita.attendance.management.sessions import named_session
 from capacita.attendance.services import import_meeting_report
 from capacita.attendance.zoom import ReportError
-from capacita.programmes.models import Programme
 from capacita.shared.zones import zone_or_none
 
 
@@ -29,16 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and save nothing")
 
     def handle(self, *args, programme, session, file, timezone, dry_run, **options):
-        programme_obj = Programme.objects.filter(slug=programme).first()
-        if programme_obj is None:
-            raise CommandError(f"No programme “{programme}”.")
-        session_obj = (
-            VirtualSession.objects.filter(programme=programme_obj, number=session)
-            .select_related("programme")
-            .first()
-        )
-        if session_obj is None:
-            raise CommandError(f"The programme “{programme}” has no session {session}.")
+        session_obj = named_session(programme, session)
         if zone_or_none(timezone) is None:
             raise CommandError(f"“{timezone}” is not a time zone name such as America/Mexico_City.")
         path = Path(file)
