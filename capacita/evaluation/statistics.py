@@ -50,7 +50,7 @@ from fractions import Fraction
 
 import numpy as np
 from django.utils.translation import gettext as _
-from scipy import stats
+from scipy import special, stats
 
 # The fewest pairs with a changed score on which the Wilcoxon test is run.
 MIN_PAIRS_FOR_TEST = 6
@@ -103,23 +103,40 @@ def knowledge_summary(scores: Iterable[tuple[float | None, float | None]]) -> Kn
 
     Scores must be numbers from 0 to 1; anything else (NaN included) raises `ValueError`.
     """
-    return _paired_summary((_checked(pre), _checked(post)) for pre, post in scores)
+    counted = Counter(scores)
+    checked = _Checked()
+    return _paired_summary(
+        Counter({(checked(pre), checked(post)): n for (pre, post), n in counted.items()})
+    )
 
 
-def _paired_summary(scores: Iterable[tuple[float | None, float | None]]) -> KnowledgeSummary:
-    """`knowledge_summary` of scores already `_checked`."""
-    pre_scores: list[float] = []
-    post_scores: list[float] = []
+class _Checked(dict):
+    """`_checked` of each distinct score once: a report's thousands of scores are a few
+    dozen values."""
+
+    def __call__(self, score):
+        try:
+            return self[score]
+        except KeyError:
+            value = self[score] = _checked(score)
+            return value
+        except TypeError:  # not hashable: not a score either
+            return _checked(score)
+
+
+def _paired_summary(scores: Counter) -> KnowledgeSummary:
+    """`knowledge_summary` of scores already `_checked`, counted: how many people had each
+    `(pre, post)`."""
+    pairs: Counter = Counter()
     pre_only = post_only = 0
-    for pre, post in scores:
+    for (pre, post), n in scores.items():
         if pre is not None and post is not None:
-            pre_scores.append(pre)
-            post_scores.append(post)
+            pairs[(pre, post)] += n
         elif pre is not None:
-            pre_only += 1
+            pre_only += n
         elif post is not None:
-            post_only += 1
-    return _summary(pre_scores, post_scores, pre_only, post_only)
+            post_only += n
+    return _counted_summary(pairs, pre_only, post_only)
 
 
 @dataclass(frozen=True)
@@ -165,20 +182,23 @@ def by_group(rows: Iterable[tuple[str, float | None, float | None]]) -> list[Gro
     Beware: figures of all participants shown beside these lines can give, by subtraction,
     the sum of the scores of hidden people; the page that shows both must take care of it.
     """
-    grouped: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
+    # Each group's people counted by their (pre, post): a few hundred pairs, not thousands.
+    grouped: dict[str, Counter] = defaultdict(Counter)
+    checked = _Checked()
     for label, pre, post in rows:
-        pre, post = _checked(pre), _checked(post)
+        pre, post = checked(pre), checked(post)
         if pre is None and post is None:
             continue
-        grouped[label].append((pre, post))
+        grouped[label][(pre, post)] += 1
 
     lines = []
-    hidden_people: list[tuple[float | None, float | None]] = []
+    hidden_people: Counter = Counter()
     for label in sorted(grouped):
         people = grouped[label]
-        if len(people) < MIN_GROUP_SIZE:
-            hidden_people.extend(people)
-            lines.append(GroupSummary(label=label, size=len(people), summary=None, hidden=True))
+        size = people.total()
+        if size < MIN_GROUP_SIZE:
+            hidden_people.update(people)
+            lines.append(GroupSummary(label=label, size=size, summary=None, hidden=True))
         else:
             lines.append(_group_line(label, people))
     if hidden_people:
@@ -385,7 +405,54 @@ def _rounded(value):
 def _summary(
     pre: list[float], post: list[float], pre_only: int, post_only: int
 ) -> KnowledgeSummary:
-    n = len(pre)
+    """The summary of the pairs `zip(pre, post)` (see `_counted_summary`)."""
+    return _counted_summary(Counter(zip(pre, post, strict=True)), pre_only, post_only)
+
+
+def _scaled_sums(counted: Counter, squares: bool = False) -> tuple[int, int, int]:
+    """The exact sum (and sum of squares) of the values `counted` (value -> how many), as
+    whole numbers over one denominator: `(sum, sum of squares, denominator)`, the squares over
+    its square. A float is a whole number over a power of two, so the largest denominator
+    serves them all; whole numbers add fast and exactly, where fractions are slow."""
+    ratios = [(value.as_integer_ratio(), count) for value, count in counted.items()]
+    scale = max(denominator for (_numerator, denominator), _count in ratios)
+    total = squared = 0
+    for (numerator, denominator), count in ratios:
+        whole = numerator * (scale // denominator)
+        total += whole * count
+        if squares:
+            squared += whole * whole * count
+    return total, squared, scale
+
+
+def _exact_mean(counted: Counter) -> float:
+    """`statistics.fmean` of the values `counted` (value -> how many), to the last bit: the
+    exact sum rounded once (as `math.fsum`; a whole number's true division is rounded
+    correctly), then divided."""
+    total, _squared, scale = _scaled_sums(counted)
+    return (total / scale) / counted.total()
+
+
+def _counted_median(counted: Counter) -> float:
+    """`statistics.median` of the values `counted` (value -> how many), to the last bit."""
+    n = counted.total()
+    wanted = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+    found, seen = [], 0
+    for value in sorted(counted):
+        seen += counted[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+        if not wanted:
+            break
+    return float(found[0]) if len(found) == 1 else float((found[0] + found[1]) / 2)
+
+
+def _counted_summary(pairs: Counter, pre_only: int, post_only: int) -> KnowledgeSummary:
+    """The knowledge figures of the people counted in `pairs` ((pre, post) -> how many),
+    worked out over the distinct pairs: the same numbers, to the last bit, as over the list
+    of every person's pair (a report's thousands of people have a few hundred pairs)."""
+    n = pairs.total()
     if n == 0:
         return KnowledgeSummary(
             paired_n=0,
@@ -395,29 +462,35 @@ def _summary(
             **dict.fromkeys(_FIGURES),
         )
 
-    differences = [round(b - a, DIFFERENCE_DECIMALS) for a, b in zip(pre, post, strict=True)]
-    mean_gain = pystats.fmean(differences)
+    pre, post, differences, normalized_terms = Counter(), Counter(), Counter(), Counter()
+    for (a, b), count in pairs.items():
+        pre[a] += count
+        post[b] += count
+        difference = round(b - a, DIFFERENCE_DECIMALS)
+        differences[difference] += count
+        if a < 1:
+            normalized_terms[difference / (1 - a)] += count
+    mean_gain = _exact_mean(differences)
     ci_low = ci_high = None
     if n >= 2:
         half_width = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * _stdev(differences)
         half_width /= math.sqrt(n)
         ci_low, ci_high = mean_gain - float(half_width), mean_gain + float(half_width)
 
-    below_max = [(d, a) for d, a in zip(differences, pre, strict=True) if a < 1]
-    normalized = pystats.fmean(d / (1 - a) for d, a in below_max) if below_max else None
+    normalized = _exact_mean(normalized_terms) if normalized_terms else None
 
-    improved = sum(d > 0 for d in differences)
-    worsened = sum(d < 0 for d in differences)
-    statistic, p_value, effect, reason = _wilcoxon([d for d in differences if d != 0], n)
+    improved = sum(count for d, count in differences.items() if d > 0)
+    worsened = sum(count for d, count in differences.items() if d < 0)
+    statistic, p_value, effect, reason = _counted_wilcoxon(differences, n)
 
     return KnowledgeSummary(
         paired_n=n,
         pre_only_n=pre_only,
         post_only_n=post_only,
-        mean_pre=pystats.fmean(pre),
-        median_pre=float(pystats.median(pre)),
-        mean_post=pystats.fmean(post),
-        median_post=float(pystats.median(post)),
+        mean_pre=_exact_mean(pre),
+        median_pre=_counted_median(pre),
+        mean_post=_exact_mean(post),
+        median_post=_counted_median(post),
         mean_gain=mean_gain,
         gain_ci_low=ci_low,
         gain_ci_high=ci_high,
@@ -432,18 +505,19 @@ def _summary(
     )
 
 
-def _stdev(values: list[float]) -> float:
+def _stdev(values: list[float] | Counter) -> float:
     """`statistics.stdev(values)`, to the last bit, worked out over the distinct values (a
     report's thousands of differences are a few dozen): the sample variance as an exact
-    fraction, as `statistics` has it, then its square root rounded once."""
+    fraction, as `statistics` has it, then its square root rounded once. `values` may be
+    counted already (value -> how many)."""
+    counted = values if isinstance(values, Counter) else Counter(values)
     sqrt_of_fraction = getattr(pystats, "_float_sqrt_of_frac", None)
     if sqrt_of_fraction is None:  # another Python than the one measured: its own way
-        return pystats.stdev(values)
-    n = len(values)
-    counted = Counter(values)
-    sx = sum(Fraction(value) * count for value, count in counted.items())
-    sxx = sum(Fraction(value) ** 2 * count for value, count in counted.items())
-    variance = (n * sxx - sx * sx) / n / (n - 1)
+        return pystats.stdev(counted.elements())
+    n = counted.total()
+    sx, sxx, scale = _scaled_sums(counted, squares=True)
+    # (n·Σx² − (Σx)²) / n / (n − 1), the sums over `scale` and `scale²`: one exact fraction.
+    variance = Fraction(n * sxx - sx * sx, scale * scale * n * (n - 1))
     return sqrt_of_fraction(variance.numerator, variance.denominator)
 
 
@@ -504,10 +578,58 @@ def _wilcoxon(
     return statistic, p_value, effect, ""
 
 
-def _group_line(
-    label: str, people: list[tuple[float | None, float | None]], pooled: bool = False
-) -> GroupSummary:
-    size = len(people)
+# Above this many changed scores, SciPy's "auto" method takes the normal approximation (as it
+# does above `EXACT_WITH_TIES` with tied differences).
+EXACT_UP_TO = 50
+
+
+def _counted_wilcoxon(
+    differences: Counter, paired_n: int
+) -> tuple[float | None, float | None, float | None, str]:
+    """`_wilcoxon` of the differences counted (difference -> how many). Where SciPy takes the
+    normal approximation, it is worked out here from the counts, as SciPy does it, to the last
+    bit (scipy.stats._wilcoxon: no continuity correction, ties corrected); elsewhere, for a
+    few dozen changed scores at most, SciPy runs on the list."""
+    changed = Counter()
+    for difference, count in differences.items():
+        if difference != 0:
+            changed[difference] += count
+    m = changed.total()
+    by_size = Counter()
+    for difference, count in changed.items():
+        by_size[abs(difference)] += count
+    tied = any(count > 1 for count in by_size.values())
+    if not (m > EXACT_UP_TO or (tied and m > EXACT_WITH_TIES)):
+        # The test reads each changed person's difference; their order changes nothing.
+        nonzero = [d for d in sorted(changed) for _each in range(changed[d])]
+        return _wilcoxon(nonzero, paired_n)
+    if paired_n < MIN_PAIRS_FOR_TEST:  # never here: m > 13 pairs changed
+        return _wilcoxon([], paired_n)
+    # Ranks by size, ties sharing their average rank: halves of whole numbers, exact.
+    rank_of, below = {}, 0
+    for size in sorted(by_size):
+        count = by_size[size]
+        rank_of[size] = below + (count + 1) / 2
+        below += count
+    positive = sum(rank_of[abs(d)] * count for d, count in changed.items() if d > 0)
+    negative = sum(rank_of[abs(d)] * count for d, count in changed.items() if d < 0)
+    effect = (positive - negative) / (positive + negative)
+    count = float(m)
+    mean = count * (count + 1.0) * 0.25
+    spread = count * (count + 1.0) * (2.0 * count + 1.0)
+    ties = float(sum(float(t) ** 3 - float(t) for t in by_size.values()))
+    spread = math.sqrt((spread - ties / 2) / 24)
+    z = (positive - mean) / spread
+    p_value = float(2 * special.ndtr(-abs(z)))
+    statistic = float(min(positive, negative))
+    if math.isnan(statistic) or math.isnan(p_value):
+        return None, None, None, _("No significance test: the Wilcoxon test gave no result.")
+    return statistic, p_value, effect, ""
+
+
+def _group_line(label: str, people: Counter, pooled: bool = False) -> GroupSummary:
+    """The line of a group whose people are counted by their (pre, post)."""
+    size = people.total()
     if size < MIN_GROUP_SIZE:
         return GroupSummary(label=label, size=size, summary=None, hidden=True, pooled=pooled)
     summary = _paired_summary(people)  # `by_group` has checked the scores

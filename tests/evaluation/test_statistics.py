@@ -458,3 +458,48 @@ def test_the_p_value_with_tied_differences_is_scipys(n):
             direct = stats.wilcoxon([round(d, 9) for d in differences])
         assert summary.wilcoxon_statistic == pytest.approx(float(direct.statistic))
         assert summary.wilcoxon_p == pytest.approx(float(direct.pvalue), rel=1e-9)
+
+
+# --- The figures worked out over counted pairs, against the list of every person's pair -----
+
+
+def _over_the_list(scores):
+    """Every figure worked out the plain way, over each person's pair: the standard library's
+    means, medians and deviation, and SciPy's test on the changed differences."""
+    pairs = [(a, b) for a, b in scores if a is not None and b is not None]
+    differences = [round(b - a, 10) for a, b in pairs]
+    n = len(pairs)
+    nonzero = [d for d in differences if d != 0]
+    below = [d / (1 - a) for d, (a, _b) in zip(differences, pairs, strict=True) if a < 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        test = stats.wilcoxon(nonzero)
+    half = stats.t.ppf(0.975, n - 1) * pystats.stdev(differences) / math.sqrt(n)
+    return {
+        "mean_pre": pystats.fmean(a for a, _b in pairs),
+        "median_pre": float(pystats.median(a for a, _b in pairs)),
+        "mean_post": pystats.fmean(b for _a, b in pairs),
+        "median_post": float(pystats.median(b for _a, b in pairs)),
+        "mean_gain": pystats.fmean(differences),
+        "gain_ci_low": pystats.fmean(differences) - float(half),
+        "normalized_gain": pystats.fmean(below),
+        "wilcoxon_statistic": float(test.statistic),
+        "wilcoxon_p": float(test.pvalue),
+    }
+
+
+@pytest.mark.parametrize("people", [60, 400, 3000])
+@pytest.mark.parametrize("items", [7, 20])
+def test_the_figures_of_counted_pairs_are_those_of_the_list_to_the_last_bit(people, items):
+    """Thousands of people have a few hundred distinct (pre, post): the figures are worked out
+    over those, counted, and must be exactly those worked out over every person's pair, the
+    normal approximation of the Wilcoxon test included (many tied differences)."""
+    generator = np.random.default_rng(people + items)
+    scores = [
+        (int(a) / items, int(b) / items)
+        for a, b in generator.integers(0, items + 1, size=(people, 2))
+    ] + [(0.5, None), (None, 1.0)]
+    summary = knowledge_summary(scores)
+    expected = _over_the_list(scores)
+    assert {name: getattr(summary, name) for name in expected} == expected
+    assert (summary.pre_only_n, summary.post_only_n) == (1, 1)
