@@ -119,6 +119,9 @@ ERRORS = {
     422: schemas.Invalid,
     429: schemas.Problem,
 }
+# The public endpoints take a token or none: ninja names the token's scheme, the empty
+# requirement says that none will do.
+OPTIONAL_TOKEN = {"security": [{}]}
 SLUG = Path(..., pattern=r"^[-a-zA-Z0-9_]{1,60}$")
 COUNTRY = Path(..., pattern=r"^[a-zA-Z]{2}$")
 CODE = Path(..., pattern=r"^[a-zA-Z0-9-]{1,40}$")
@@ -154,6 +157,7 @@ def _programme_out(programme) -> dict:
     "/programmes",
     response={200: list[schemas.ProgrammeOut], **ERRORS},
     auth=PUBLIC,
+    openapi_extra=OPTIONAL_TOKEN,
     url_name="programmes",
     summary=gettext_lazy("The programmes the caller may see"),
 )
@@ -169,6 +173,7 @@ def programmes(request):
     "/programmes/{slug}/agenda",
     response={200: schemas.AgendaOut, 400: schemas.Problem, **ERRORS},
     auth=PUBLIC,
+    openapi_extra=OPTIONAL_TOKEN,
     url_name="agenda",
     summary=gettext_lazy("A programme's sessions and agenda, in a time zone"),
 )
@@ -348,6 +353,7 @@ def country_report(request, slug: str = SLUG, code: str = COUNTRY):
     "/certificates/{code}",
     response={200: schemas.CertificateOut, **ERRORS},
     auth=PUBLIC,
+    openapi_extra=OPTIONAL_TOKEN,
     url_name="certificate",
     summary=gettext_lazy("Verify a certificate by its code"),
 )

@@ -18,6 +18,10 @@ def test_the_description_lists_every_endpoint(client, programme):
         "/api/v1/programmes/{slug}/reports/countries/{code}",
         "/api/v1/certificates/{code}",
     }
+    paths = description["paths"]
+    assert {} in paths["/api/v1/programmes"]["get"]["security"]
+    assert {} in paths["/api/v1/certificates/{code}"]["get"]["security"]
+    assert {} not in paths["/api/v1/programmes/{slug}/progress"]["get"]["security"]
     schemes = description["components"]["securitySchemes"].values()
     assert [scheme["scheme"] for scheme in schemes] == ["bearer"]
 
@@ -29,6 +33,7 @@ def test_the_reference_page_loads_nothing_from_elsewhere(client, programme, lang
     html = response.content.decode()
     for path in api.get_openapi_schema(path_prefix="/api/v1")["paths"]:
         assert path in html
+    assert html.count("(public; a token is optional)" if language == "en" else "(público;") == 3
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources
     assert not [source for source in sources if re.match(r"^(https?:)?//", source)]
