@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from capacita.access_tokens.models import AccessToken
@@ -155,3 +156,23 @@ def test_anonymising_a_person_removes_their_tokens(client, programme, users):
     assert not AccessToken.objects.filter(pk=record.pk).exists()
     response = client.get(PROGRESS, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_a_token_needs_no_csrf_token_a_session_would(programme, users):
+    client = Client(enforce_csrf_checks=True)
+    _record, token = create_token(users["focal_point"], "Lists")
+    response = client.post(
+        "/api/v1/programmes/crm-2021/countries/mx/nominations",
+        {"rows": []},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+    # A signed-in browser's session, without its token, does nothing here.
+    client.force_login(users["focal_point"])
+    refused = client.post(
+        "/api/v1/programmes/crm-2021/countries/mx/nominations",
+        {"rows": []},
+        content_type="application/json",
+    )
+    assert refused.status_code == 401
