@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from capacita.access_tokens.services import create_token
 from capacita.console.parts import PARTS
 from capacita.programmes.models import Country, Programme
 
@@ -254,8 +255,6 @@ def demo_slides():
 def own_token(programme):
     """A token of the demo participant's, for the page that revokes it: the participant's
     own, nobody else's (404)."""
-    from capacita.access_tokens.services import create_token
-
     record, _token = create_token(demo_participant(), "Panel")
     return record.pk
 
@@ -792,8 +791,6 @@ def test_each_role_gets_its_answer(name, role, client_as, programme, users):
     client = client_as(None if row.token else role)
     headers = {}
     if row.token and role != "anonymous":
-        from capacita.access_tokens.services import create_token
-
         headers = {"Authorization": f"Bearer {create_token(users[role], role)[1]}"}
     for url in row.urls(programme):
         expected = row.expected.get(role) if row.expected else admin_expected_for(url)[role]
