@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.forms",
     "capacita.countries",
     "capacita.accounts",
+    "capacita.access_tokens",
     "capacita.programmes",
     "capacita.agenda",
     "django_tasks",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "capacita.privacy",
     "capacita.backups",
     "capacita.console",
+    "capacita.api",
     "capacita.development",
     "axes",
 ]
@@ -338,6 +340,11 @@ ZOOM_API_URL = os.environ.get("ZOOM_API_URL", "https://api.zoom.us/v2")
 VERIFY_FAILURE_LIMIT = int(os.environ.get("VERIFY_FAILURE_LIMIT", "20"))
 VERIFY_FAILURE_WINDOW_SECONDS = int(os.environ.get("VERIFY_FAILURE_WINDOW_SECONDS", "600"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The API (`/api/v1/`): requests one personal access token may make, and requests one address
+# may make without a token, per period ("number/s", "/m", "/h" or "/d"); more get 429 with
+# Retry-After.
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "300/m")
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "60/m")
 # How long an invitation link stays valid.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_VALID_SECONDS", str(7 * 24 * 3600)))
 # How long a "forgot your password" link stays valid: shorter than an invitation, since it is

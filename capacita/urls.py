@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from capacita import views
 from capacita.accounts.login import following_language
+from capacita.api import views as api_views
+from capacita.api.api import api
 
 admin.site.site_header = "Capacita"
 admin.site.site_title = "Capacita"
@@ -13,6 +15,7 @@ admin.site.login = following_language(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -35,7 +38,9 @@ urlpatterns += i18n_patterns(
     path("programmes/<slug:slug>/", include("capacita.jobs.urls")),
     path("files/", include("capacita.agenda.file_urls")),
     path("verify/", include("capacita.certificates.verification_urls")),
+    path("accounts/tokens/", include("capacita.access_tokens.urls")),
     path("accounts/", include("capacita.accounts.urls")),
+    path("api/v1/reference/", api_views.reference, name="api_reference"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from capacita.access_tokens.services import create_token
 from capacita.console.parts import PARTS
 from capacita.programmes.models import Country, Programme
 
@@ -38,6 +39,9 @@ class Row:
     expected: dict[str, int]
     method: str = "get"
     data: dict = field(default_factory=dict)
+    # The API's rows: each role calls it with a personal access token of its own account
+    # (anonymous visitors with none), not with the browser's session.
+    token: bool = False
 
 
 def admin_model_urls(view: str):
@@ -260,6 +264,20 @@ def demo_slides():
     slides.file.save("demo.pdf", ContentFile(b"%PDF-1.4 demo"), save=True)
     return slides
 
+
+def own_token(programme):
+    """A token of the demo participant's, for the page that revokes it: the participant's
+    own, nobody else's (404)."""
+    record, _token = create_token(demo_participant(), "Panel")
+    return record.pk
+
+
+API = "/api/v1"
+API_PROGRAMME = f"{API}/programmes/crm-2021"
+# The API's protected endpoints: a caller without a token gets 401, not the login page.
+API_MEXICO = {**MEXICO, "anonymous": 401}
+API_EVERYONE = answers(200)
+API_NOMINATION = {"rows": [{"first_name": "Ana", "email": "ana.api@example.org"}]}
 
 # Pattern name (fnmatch patterns allowed) → its row.
 MATRIX: dict[str, Row] = {
@@ -672,6 +690,47 @@ MATRIX: dict[str, Row] = {
     # A link made for nobody in particular opens nothing for anyone.
     "files:open": Row(lambda p: ["/es/files/not-a-signed-link/"], answers(403, anonymous=302)),
     "accounts:logout": Row(lambda p: ["/es/accounts/logout/"], answers(302), method="post"),
+    # One's own access tokens: each signed-in person's page; a token is revoked by its owner.
+    "access_tokens:list": Row(lambda p: ["/es/accounts/tokens/"], answers(200, anonymous=302)),
+    "access_tokens:revoke": Row(
+        lambda p: [f"/es/accounts/tokens/{own_token(p)}/revoke/"],
+        answers(404, anonymous=302, participant=302),
+        method="post",
+    ),
+    # The API's reference page and description: for anyone.
+    "api_reference": Row(lambda p: ["/es/api/v1/reference/", "/en/api/v1/reference/"], EVERYONE),
+    # The API's own root names no resource: the reference page is elsewhere.
+    "api:api-root": Row(lambda p: [f"{API}/"], answers(404), token=True),
+    "api:openapi-json": Row(lambda p: [f"{API}/openapi.json"], API_EVERYONE, token=True),
+    # Programmes, agendas and certificate verification: public, with a token or without.
+    "api:programmes": Row(lambda p: [f"{API}/programmes"], API_EVERYONE, token=True),
+    "api:agenda": Row(
+        lambda p: [f"{API_PROGRAMME}/agenda", f"{API_PROGRAMME}/agenda?tz=America/Guatemala"],
+        API_EVERYONE,
+        token=True,
+    ),
+    "api:certificate": Row(
+        lambda p: [f"{API}/certificates/{demo_certificate(p).formatted_code}"],
+        API_EVERYONE,
+        token=True,
+    ),
+    # A country's nominations (listed; a list checked, not saved): its focal points and the
+    # managers, as on the pages.
+    "api:nominations": Row(
+        lambda p: [f"{API_PROGRAMME}/countries/mx/nominations"], API_MEXICO, token=True
+    ),
+    "api:nominate": Row(
+        lambda p: [f"{API_PROGRAMME}/countries/mx/nominations"],
+        API_MEXICO,
+        method="post",
+        data=API_NOMINATION,
+        token=True,
+    ),
+    # Progress and a country's report: the managers, and a focal point for their country.
+    "api:progress": Row(lambda p: [f"{API_PROGRAMME}/progress"], API_MEXICO, token=True),
+    "api:country_report": Row(
+        lambda p: [f"{API_PROGRAMME}/reports/countries/mx"], API_MEXICO, token=True
+    ),
     "admin:index": Row(lambda p: ["/es/admin/"], answers(302, manager=200, superuser=200)),
     "admin:login": Row(lambda p: ["/es/admin/login/"], answers(200, manager=302, superuser=302)),
     "admin:logout": Row(lambda p: ["/es/admin/logout/"], answers(302), method="post"),
@@ -747,12 +806,18 @@ def test_the_matrix_names_no_pattern_that_is_gone():
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", [key for key, row in MATRIX.items() if row.urls])
-def test_each_role_gets_its_answer(name, role, client_as, programme):
+def test_each_role_gets_its_answer(name, role, client_as, programme, users):
     row = MATRIX[name]
-    client = client_as(role)
+    client = client_as(None if row.token else role)
+    headers = {}
+    if row.token and role != "anonymous":
+        headers = {"Authorization": f"Bearer {create_token(users[role], role)[1]}"}
     for url in row.urls(programme):
         expected = row.expected.get(role) if row.expected else admin_expected_for(url)[role]
-        response = getattr(client, row.method)(url, row.data)
+        if row.token and row.method == "post":
+            response = client.post(url, row.data, content_type="application/json", headers=headers)
+        else:
+            response = getattr(client, row.method)(url, row.data, headers=headers)
         assert response.status_code == expected, f"{role} {row.method.upper()} {url}"
         # Where a visitor who is not signed in is sent away but not everyone is, it is to log
         # in and come back: no page's own test needs to say so again.

@@ -57,6 +57,8 @@ class AuditEvent(models.Model):
         PERSON_ANONYMISED = "privacy.anonymised_person", _("participant anonymised")
         PROGRAMME_ANONYMISED = "privacy.anonymised_programme", _("programme anonymised")
         JOB_REQUESTED = "job.requested", _("background work asked for")
+        ACCESS_TOKEN_CREATED = "access_token.created", _("personal access token made")
+        ACCESS_TOKEN_REVOKED = "access_token.revoked", _("personal access token revoked")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

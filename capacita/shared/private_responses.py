@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 # URL names of pages anyone may open that show one person's data.
-PERSONAL_PUBLIC_PAGES = frozenset({"verification:verify"})
+PERSONAL_PUBLIC_PAGES = frozenset({"verification:verify", "api:certificate"})
 # Directives that let a cache keep a response, or keep it longer.
 KEEPING_DIRECTIVES = frozenset(
     {"public", "max-age", "s-maxage", "immutable", "stale-while-revalidate", "stale-if-error"}

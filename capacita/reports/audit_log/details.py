@@ -50,6 +50,9 @@ LABELS = {
     "time_zone": gettext_lazy("time zone of the report"),
     "before": gettext_lazy("before"),
     "after": gettext_lazy("after"),
+    # Personal access tokens
+    "token_name": gettext_lazy("token's name"),
+    "valid_days": gettext_lazy("valid for (days)"),
     # Certificates
     "code": gettext_lazy("certificate code"),
     "by_hand": gettext_lazy("issued by hand"),
