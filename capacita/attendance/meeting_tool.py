@@ -210,4 +210,6 @@ def import_attendance(session, actor, *, dry_run: bool = False, site=None, progr
         actor=actor,
         dry_run=dry_run,
         details={"meeting": meeting_id(meeting)},
+        # Zoom's report read again is the whole report, grown since: it replaces the last.
+        replaces_earlier=True,
     )

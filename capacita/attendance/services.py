@@ -300,12 +300,16 @@ def import_parsed_report(
     actor,
     dry_run: bool = False,
     details: dict | None = None,
+    replaces_earlier: bool = False,
 ) -> ImportOutcome:
     """Import the participants' rows `parsed` for `session`, read from a report file or
     from the meeting tool's reports (`meeting_tool`): the one way in after reading, with
     the promises of `import_meeting_report`. `fingerprint` tells a report already imported
     for the session (nothing is then written); `time_zone` is the zone its times were read
-    in, as recorded; `details` are added to the audit record's."""
+    in, as recorded; `details` are added to the audit record's. With `replaces_earlier` (the
+    meeting tool's whole report read again, grown since), the session's earlier reports of
+    the same source and meeting give way to this one in the same transaction: each row is
+    kept once, never twice."""
     existing = MeetingReport.objects.filter(session=session, sha256=fingerprint).first()
     if existing is not None:
         return _already_imported(session, existing, dry_run)
@@ -320,6 +324,13 @@ def import_parsed_report(
             existing = MeetingReport.objects.filter(session=session, sha256=fingerprint).first()
             if existing is not None:
                 return _already_imported(session, existing, dry_run)
+            replaced = []
+            if replaces_earlier:
+                earlier = MeetingReport.objects.filter(
+                    session=session, filename=filename[:255], meeting_id=parsed.meeting_id[:64]
+                )
+                replaced = list(earlier.order_by("pk").values_list("pk", flat=True))
+                earlier.delete()  # undone below for a dry run, as the rest
             match = Matcher(session.programme).match
             matches = {key: match(*key) for key in merged}
             spans = _session_spans(session)
@@ -347,6 +358,7 @@ def import_parsed_report(
                     ],
                     include_stored=True,
                 )
+                transaction.set_rollback(True)  # a dry run leaves the earlier reports be
                 return outcome
             report = MeetingReport.objects.create(
                 session=session,
@@ -378,6 +390,7 @@ def import_parsed_report(
                     "present": outcome.count(Status.PRESENT),
                     "absent": outcome.count(Status.ABSENT),
                     "excused": outcome.count(Status.EXCUSED),
+                    **({"replaced_reports": replaced} if replaced else {}),
                     **(details or {}),
                 },
             )

@@ -232,10 +232,23 @@ def test_a_repeat_with_nothing_new_writes_nothing(linked, zoom, manager):
     assert again.already_imported and not again.saved
     assert (state(linked), AuditEvent.objects.count(), MeetingReport.objects.count()) == before
     assert sorted(AttendanceRecord.objects.values_list("updated_at", flat=True)) == stamps
-    # A row more (someone's second connection): a report of its own, the union counted.
+    # A row more (someone's second connection): Zoom's whole report, grown, replaces the
+    # last one read; each row is kept once.
+    first = MeetingReport.objects.get(session=linked)
+    rows = JoinInterval.objects.filter(session=linked).count()
     zoom.meetings["81234567890"].append(participant("Inés María Ortiz", "", at(19, 50), at(20, 40)))
+    grown = meeting_tool.import_attendance(linked, manager, dry_run=True)
+    assert grown.row_count == 6 and MeetingReport.objects.get(session=linked) == first
     third = meeting_tool.import_attendance(linked, manager)
-    assert third.saved and MeetingReport.objects.filter(session=linked).count() == 2
+    [report] = MeetingReport.objects.filter(session=linked)
+    assert third.saved and report != first and report.row_count == 6
+    # Each name's rows once, from the new report only (not the old report's and the new's).
+    intervals = JoinInterval.objects.filter(session=linked)
+    assert intervals.count() == rows and {i.report_id for i in intervals} == {report.pk}
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_IMPORTED).latest("pk")
+    assert event.details["replaced_reports"] == [first.pk]
+    ines_record = AttendanceRecord.objects.get(session=linked, user__email="ines.ortiz@example.org")
+    assert ines_record.imported_minutes == 100  # 19:00–19:50 and 19:50–20:40, counted once
 
 
 def test_a_dry_run_saves_nothing(linked, zoom, manager):

@@ -61,6 +61,7 @@ LABELS = {
     "matched_rows": gettext_lazy("rows matched"),
     "unmatched_rows": gettext_lazy("rows matched to nobody"),
     "waiting_room_rows": gettext_lazy("waiting room rows"),
+    "replaced_reports": gettext_lazy("earlier reports of the meeting replaced"),
     "present": gettext_lazy("people present"),
     "absent": gettext_lazy("people absent"),
     "excused": gettext_lazy("people excused"),
