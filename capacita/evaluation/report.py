@@ -118,7 +118,11 @@ def evaluation_report(programme, *, whole: bool = True) -> dict:
     answers = _submitted_answers(programme)
     expectations, satisfaction = _scaled(questions)
     right, means = _per_response(correct, expectations + satisfaction, taken_by)
-    item_right, scales, chosen = _counted_answers(programme, questions, by_pk, correct)
+    # The summary shows the scales alone of what is counted per question.
+    counted_questions = (
+        questions if whole else [q for q in questions if q.kind == Question.Kind.SCALE]
+    )
+    item_right, scales, chosen = _counted_answers(programme, counted_questions, by_pk, correct)
     counted = defaultdict(lambda: {"pre": [0, 0], "post": [0, 0]})
     for kind in KINDS:
         taken = sum(1 for _user_id, each in submitted if each == kind)
