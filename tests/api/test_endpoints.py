@@ -1,6 +1,8 @@
 """The API's endpoints answer each caller with what the pages would show them, no more."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from capacita.nominations.models import Nomination
 from capacita.nominations.services import import_nominations
@@ -169,3 +171,19 @@ def test_unknown_codes_are_throttled_as_on_the_verification_page(client, program
     throttled = client.get(f"{API}/certificates/AAAA-AAAA-AAAA-AAAA")
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("path", [f"{PROGRAMME}/progress", f"{PROGRAMME}/countries/MX/nominations"])
+def test_a_list_reads_the_same_queries_for_a_page_of_two_and_of_ten(
+    client, programme, bearer, path
+):
+    """A page of people is read in a fixed number of queries, not one more per person."""
+    header = bearer("manager")
+    counts = []
+    for size in (2, 10):
+        client.get(f"{path}?page_size={size}", headers=header)  # the token's use noted
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(f"{path}?page_size={size}", headers=header).json()
+        assert len(answer["items"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
