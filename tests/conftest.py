@@ -121,11 +121,11 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
-# The kept progress (`capacita.certificates.kept`) and the answers' kept verdicts
-# (`capacita.evaluation.kept`) checked after every test that used the database and passed: the
-# rules worked out afresh must agree with what the services kept. A service that changes what
-# a rule reads without saying so fails the test that runs it. A test that corrupts what is
-# kept on purpose says so with `@pytest.mark.stale_progress`.
+# The kept progress (`capacita.certificates.kept`), the answers' kept verdicts and the
+# responses' kept counts (`capacita.evaluation.kept`) checked after every test that used the
+# database and passed: the rules worked out afresh must agree with what the services kept. A
+# service that changes what a rule reads without saying so fails the test that runs it. A test
+# that corrupts what is kept on purpose says so with `@pytest.mark.stale_progress`.
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -152,6 +152,7 @@ def _check_kept_progress(item) -> None:
     from pytest_django.plugin import blocking_manager_key
 
     from capacita.certificates.kept import differences
+    from capacita.evaluation.kept import count_differences
     from capacita.evaluation.kept import differences as verdict_differences
 
     with item.config.stash[blocking_manager_key].unblock():
@@ -161,7 +162,7 @@ def _check_kept_progress(item) -> None:
             found = [
                 f"{programme.slug}: {line}"
                 for programme in Programme.objects.all()
-                for check in (differences, verdict_differences)
+                for check in (differences, verdict_differences, count_differences)
                 for line in check(programme)
             ]
         except DatabaseError:

@@ -246,6 +246,7 @@ JOB_KINDS = (
     "certificates-issue",
     "balance-pdf",
     "balance-xlsx",
+    "evaluation-xlsx",
     "learning-site-enrol",
     "learning-site-completion",
 )

@@ -37,7 +37,7 @@ from capacita.completions.models import CourseCompletion
 from capacita.development.demo import DEMO_FIRST_NAMES, DEMO_POSITIONS, DEMO_PROGRAMME_FILE
 from capacita.development.demo_groups import load_demo_groups
 from capacita.development.demo_tests import load_demo_tests
-from capacita.evaluation.models import Answer, Question, Response
+from capacita.evaluation.models import Answer, Question, Response, recount
 from capacita.evaluation.scoring import verdict
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Country, MemberCountry, Membership, Programme, Role
@@ -532,6 +532,8 @@ class _Generator:
                 if answer is not None:
                     answers.append((response.pk, question.pk, *answer))
         _insert_answers(answers)
+        # Written past the model: the responses' kept counts worked out once for the batch.
+        recount([response.pk for response in responses])
         self.counts.responses += len(responses)
         self.counts.answers += len(answers)
 

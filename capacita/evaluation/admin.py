@@ -7,7 +7,7 @@ from capacita.programmes.admin_scoping import LabelledTabularInline, ProgrammeSc
 from capacita.programmes.permissions import managed_programmes
 from capacita.shared.bilingual import bilingual_fieldset_row
 
-from .models import Choice, Question, Questionnaire, Section
+from .models import Choice, Question, Questionnaire, Response, Section, recount
 from .services import answer_key_changed, default_window
 
 
@@ -71,6 +71,12 @@ class QuestionnaireAdmin(ProgrammeScopedAdmin):
             obj.opens_at, obj.closes_at = default_window(obj.programme, obj.kind)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        # A section's kind decides which answers are scored or averaged: the answers' kept
+        # verdicts and the responses' counts follow, in the same transaction.
+        super().save_related(request, form, formsets, change)
+        answer_key_changed(Question.objects.filter(section__questionnaire=form.instance))
+
 
 @admin.register(Question)
 class QuestionAdmin(ProgrammeScopedAdmin):
@@ -89,6 +95,19 @@ class QuestionAdmin(ProgrammeScopedAdmin):
         # kept verdicts follow, in the same transaction.
         super().save_related(request, form, formsets, change)
         answer_key_changed([form.instance])
+
+    def delete_queryset(self, request, queryset):
+        # Their answers go with them: the responses' kept counts follow.
+        programmes = list(
+            queryset.values_list("section__questionnaire__programme_id", flat=True).distinct()
+        )
+        super().delete_queryset(request, queryset)
+        recount(Response.objects.filter(questionnaire__programme_id__in=programmes))
+
+    def delete_model(self, request, obj):
+        programme_id = obj.section.questionnaire.programme_id
+        super().delete_model(request, obj)
+        recount(Response.objects.filter(questionnaire__programme_id=programme_id))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section" and not request.user.is_superuser:

@@ -1,18 +1,20 @@
 """The answers' kept verdicts (`Answer.is_right`), checked against the one rule
-(`scoring.is_correct`) worked out afresh.
+(`scoring.is_correct`) worked out afresh; and the responses' kept counts (right answers,
+the scale's sum and answers: `models.recount`), checked against their answers.
 
 The services keep them as answers are saved or imported and as a question's key changes
-(`services.answer_key_changed`); `differences` lists where they disagree and `refresh` works
-them out again (`capacita check_progress`, beside the kept progress).
+(`services.answer_key_changed`); `differences` and `count_differences` list where they
+disagree, `refresh` and `recount_all` work them out again (`capacita check_progress`,
+beside the kept progress).
 """
 
 from __future__ import annotations
 
 import json
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
-from .models import Answer, Question
+from .models import Answer, Question, Questionnaire, Response, counted_questions, recount
 from .scoring import verdict
 from .services import answer_key_changed
 
@@ -50,3 +52,40 @@ def differences(programme) -> list[str]:
 def refresh(programme) -> None:
     """Work out again the kept verdict of every answer to `programme`'s tests."""
     answer_key_changed(list(_questions(programme)))
+
+
+def count_differences(programme) -> list[str]:
+    """Where the kept counts of the responses to `programme`'s tests differ from their
+    answers, one line per response (empty when they agree): a few grouped queries."""
+    found = []
+    for questionnaire in Questionnaire.objects.filter(programme=programme).order_by("kind"):
+        items, scales = counted_questions(questionnaire)
+        answers = Answer.objects.filter(response__questionnaire=questionnaire).order_by()
+        right = dict(
+            answers.filter(question_id__in=items, is_right=True)
+            .values_list("response_id")
+            .annotate(n=Count("pk"))
+        )
+        scaled = {
+            response_id: (total, n)
+            for response_id, total, n in answers.filter(question_id__in=scales, scale__isnull=False)
+            .values_list("response_id")
+            .annotate(total=Sum("scale"), n=Count("pk"))
+        }
+        for response_id, email, *kept in (
+            Response.objects.filter(questionnaire=questionnaire)
+            .order_by("user__email")
+            .values_list("pk", "user__email", "right_answers", "scale_total", "scale_answers")
+        ):
+            expected = [right.get(response_id, 0), *scaled.get(response_id, (0, 0))]
+            if kept != expected:
+                found.append(
+                    f"{questionnaire.kind} {email}: kept right answers, scale sum and answers "
+                    f"{kept}, worked out {expected}"
+                )
+    return found
+
+
+def recount_all(programme) -> None:
+    """Work out again the kept counts of every response to `programme`'s tests."""
+    recount(Response.objects.filter(questionnaire__programme=programme))

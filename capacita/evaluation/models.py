@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from capacita.programmes.models import Programme
@@ -142,6 +147,9 @@ class Question(BilingualMixin):
         SCALE = "scale", _("scale 1–5")
         TEXT = "text", _("free text")
 
+    # The kinds that offer choices (and can be right or wrong).
+    CHOOSING = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("order"))
     code = models.CharField(
@@ -174,7 +182,7 @@ class Question(BilingualMixin):
 
     @property
     def has_choices(self) -> bool:
-        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.TRUE_FALSE)
+        return self.kind in self.CHOOSING
 
     def correct_codes(self) -> set[str]:
         return {choice.code for choice in self.choices.all() if choice.is_correct}
@@ -217,6 +225,17 @@ class Response(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=6, choices=Source.choices, default="web")
+    # Kept from the response's answers so that the report counts people, not answers: the
+    # right answers to its test's knowledge items (`Answer.is_right`), and the sum and
+    # number of its answers to the test's scale of expectations (pre-test) or of
+    # satisfaction (post-test). `services.recount` keeps them as answers are saved,
+    # imported or deleted and as a question's key or place changes; `kept.differences`
+    # checks them (`capacita check_progress`).
+    right_answers = models.PositiveIntegerField(_("right answers"), default=0, editable=False)
+    scale_total = models.PositiveIntegerField(_("sum of the scale"), default=0, editable=False)
+    scale_answers = models.PositiveIntegerField(
+        _("answers on the scale"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("response")
@@ -230,6 +249,18 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.questionnaire} · {self.user}"
 
+    # Written by `recount` alone: a response saved from memory leaves them as they are.
+    KEPT_COUNTS = ("right_answers", "scale_total", "scale_answers")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.KEPT_COUNTS
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
@@ -240,7 +271,18 @@ class AnswerQuerySet(models.QuerySet):
         """As Django's, each answer's `is_right` worked out first where not given."""
         objs = list(objs)
         _fill_verdicts(objs)
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        if not _recount_deferred.get():
+            recount({answer.response_id for answer in objs})
+        return created
+
+    def delete(self):
+        """As Django's, their responses' kept counts worked out again afterwards."""
+        responses = set(self.order_by().values_list("response_id", flat=True).distinct())
+        deleted = super().delete()
+        if not _recount_deferred.get():
+            recount(responses)
+        return deleted
 
 
 class Answer(models.Model):
@@ -282,6 +324,15 @@ class Answer(models.Model):
     def save(self, *args, **kwargs):
         _fill_verdicts([self])
         super().save(*args, **kwargs)
+        if not _recount_deferred.get():
+            recount([self.response_id])
+
+    def delete(self, *args, **kwargs):
+        response_id = self.response_id
+        deleted = super().delete(*args, **kwargs)
+        if not _recount_deferred.get():
+            recount([response_id])
+        return deleted
 
     @property
     def is_empty(self) -> bool:
@@ -308,3 +359,72 @@ def _fill_verdicts(answers) -> None:
     )
     for answer in wanting:
         answer.is_right = verdict(questions[answer.question_id], answer.choice_codes)
+
+
+# Set while a service saves many answers and counts their responses once at the end.
+_recount_deferred: ContextVar[bool] = ContextVar("recount_deferred", default=False)
+
+
+@contextmanager
+def recount_deferred():
+    """Answers saved or deleted one by one inside this block leave their responses' kept
+    counts to the caller, who calls `recount` once for them all."""
+    token = _recount_deferred.set(True)
+    try:
+        yield
+    finally:
+        _recount_deferred.reset(token)
+
+
+def counted_questions(questionnaire) -> tuple[list[int], list[int]]:
+    """The ids of `questionnaire`'s knowledge items (choice questions of a knowledge
+    section: their right answers are counted) and of its scale questions whose answers are
+    averaged (expectations in the pre-test, satisfaction in the post-test)."""
+    scaled = (
+        Section.Kind.EXPECTATIONS
+        if questionnaire.kind == Questionnaire.Kind.PRE
+        else Section.Kind.SATISFACTION
+    )
+    items, scales = [], []
+    for pk, kind, section in Question.objects.filter(
+        section__questionnaire=questionnaire
+    ).values_list("pk", "kind", "section__kind"):
+        if section == Section.Kind.KNOWLEDGE and kind in Question.CHOOSING:
+            items.append(pk)
+        elif section == scaled and kind == Question.Kind.SCALE:
+            scales.append(pk)
+    return items, scales
+
+
+def recount(responses) -> None:
+    """Work out again the kept counts of `responses` (a queryset of responses, or their
+    ids) from their answers: `right_answers`, `scale_total`, `scale_answers`. One UPDATE
+    per test, however many responses."""
+    if not isinstance(responses, models.QuerySet):
+        ids = sorted(responses)
+        for start in range(0, len(ids), 5_000):  # within the database's parameters
+            recount(Response.objects.filter(pk__in=ids[start : start + 5_000]))
+        return
+    tests = responses.order_by().values("questionnaire_id").distinct()
+    for questionnaire in Questionnaire.objects.filter(pk__in=tests):
+        items, scales = counted_questions(questionnaire)
+        answers = Answer.objects.filter(response=OuterRef("pk")).order_by().values("response")
+        right = answers.filter(question_id__in=items, is_right=True)
+        scaled = answers.filter(question_id__in=scales, scale__isnull=False)
+        responses.filter(questionnaire=questionnaire).update(
+            right_answers=(
+                Coalesce(Subquery(right.annotate(n=Count("pk")).values("n")), 0)
+                if items
+                else Value(0)
+            ),
+            scale_total=(
+                Coalesce(Subquery(scaled.annotate(n=Sum("scale")).values("n")), 0)
+                if scales
+                else Value(0)
+            ),
+            scale_answers=(
+                Coalesce(Subquery(scaled.annotate(n=Count("pk")).values("n")), 0)
+                if scales
+                else Value(0)
+            ),
+        )

@@ -25,7 +25,15 @@ DECLARATIONS = (
         person="user",
         programme="questionnaire__programme",
         audit_subject=True,
-        personal={"language": KEEP, "started_at": KEEP, "submitted_at": KEEP},
+        personal={
+            "language": KEEP,
+            "started_at": KEEP,
+            "submitted_at": KEEP,
+            # Counted from the answers chosen, which stay: kept with them.
+            "right_answers": KEEP,
+            "scale_total": KEEP,
+            "scale_answers": KEEP,
+        },
         not_personal=("questionnaire", "updated_at", "source"),
         export=Export(
             "tests",

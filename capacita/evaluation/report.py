@@ -13,23 +13,33 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, FloatField, Q
-from django.db.models.functions import Cast
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.utils.translation import gettext as _
 
 from capacita.nominations.models import Gender, Nomination
 from capacita.programmes.models import Country, Membership, Profile, Role
 from capacita.shared import rounding
 
-from .models import Answer, Question, Response, Section
+from .models import Answer, Question, Questionnaire, Response, Section
 from .scoring import is_correct
 from .statistics import (
     GroupSummary,
-    by_group,
+    counted_by_group,
+    counted_expectations_against_satisfaction,
     counted_item_changes,
+    counted_knowledge_summary,
     counted_scale_distribution,
-    expectations_against_satisfaction,
-    knowledge_summary,
 )
 
 KINDS = ("pre", "post")
@@ -75,7 +85,7 @@ PLACES = {
 }
 
 
-def evaluation_report(programme, *, whole: bool = True) -> dict:
+def evaluation_report(programme, *, whole: bool = True, people: bool = True) -> dict:
     """Everything the organisers learn from the pre-test and the post-test; without `whole`,
     only what the final balance's page shows (`respondents`, `knowledge`, `by_country`,
     `expectations_satisfaction` and `scales`): the same figures, fewer worked out.
@@ -96,113 +106,90 @@ def evaluation_report(programme, *, whole: bool = True) -> dict:
     Only submitted tests count; a knowledge item left blank in one counts as not correct.
     """
     questions, by_pk, knowledge, correct = _questions(programme)
+    tests = dict(Questionnaire.objects.filter(programme=programme).values_list("kind", "pk"))
 
-    states = defaultdict(lambda: {"submitted": 0, "in_progress": 0})
-    state_of = {}
-    # Each submitted response's person and test, by its id: the answers are counted per
-    # response, without reading their responses again.
-    taken_by = {}
-    for response_id, user_id, kind, is_submitted in Response.objects.filter(
-        questionnaire__programme=programme
-    ).values_list("pk", "user_id", "questionnaire__kind", _IS_SUBMITTED):
-        state = "submitted" if is_submitted else "in_progress"
-        states[kind][state] += 1
-        state_of[(user_id, kind)] = state
-        if is_submitted:
-            taken_by[response_id] = (user_id, kind)
-    submitted = {key for key, state in state_of.items() if state == "submitted"}
+    # How many took each test, and how many are half way: one grouped query.
+    states = {kind: {"submitted": 0, "in_progress": 0} for kind in KINDS}
+    for kind, is_submitted, n in (
+        Response.objects.filter(questionnaire__programme=programme)
+        .order_by()
+        .values_list("questionnaire__kind", _IS_SUBMITTED)
+        .annotate(n=Count("pk"))
+    ):
+        states[kind]["submitted" if is_submitted else "in_progress"] += n
+
+    # The participants counted by country and by their two scores, in the database, from
+    # each submitted response's kept right answers (`Response.right_answers`): a programme
+    # of thousands has a few hundred such lines. With the whole report, by profile and
+    # sex/gender too (the nomination that stands: the last in the nominations' order).
+    tested = _scored(Membership.objects.filter(programme=programme, role=Role.PARTICIPANT), tests)
+    fields = ["country_id", "pre", "post"]
+    if whole:
+        tested = _nominated(tested, programme)
+        fields += ["profile_id", "profile_other", "gender"]
+    counted_people = list(tested.values_list(*fields).annotate(n=Count("pk")))
+
+    def score(right, kind):
+        """A submitted test's score (None for a test not submitted, or without items)."""
+        if right is None or not knowledge[kind]:
+            return None
+        return right / len(knowledge[kind])
+
+    country_names = {
+        country.pk: country.name
+        for country in Country.objects.filter(
+            pk__in={row[0] for row in counted_people if row[0] is not None}
+        )
+    }
+    profiles = {
+        profile.pk: str(profile)
+        for profile in Profile.objects.filter(
+            pk__in={row[3] for row in counted_people if whole and row[3] is not None}
+        )
+    }
+    # Labels worked out once, not once per line.
+    genders = {value: str(label) for value, label in Gender.choices}
+    not_given = str(_("not given"))
+    scores, by_country, by_profile, by_gender = Counter(), [], [], []
+    for country_id, right_pre, right_post, *nominated, n in counted_people:
+        pre, post = score(right_pre, "pre"), score(right_post, "post")
+        scores[(pre, post)] += n
+        if pre is None and post is None:
+            continue
+        by_country.append((country_names.get(country_id, "—"), pre, post, n))
+        if not whole:
+            continue
+        profile_id, other, gender = nominated
+        profile = (profiles.get(profile_id) or "") if profile_id else (other or "")
+        by_profile.append((profile or not_given, pre, post, n))
+        by_gender.append((genders.get(gender or "", "") or not_given, pre, post, n))
 
     # The submitted answers are counted in the database, grouped, not read one by one: a
-    # programme of thousands has hundreds of thousands of them. Per person, the kept verdicts
-    # and the scales' means; per question, what was chosen (`_counted_answers`).
-    answers = _submitted_answers(programme)
-    expectations, satisfaction = _scaled(questions)
-    right, means = _per_response(correct, expectations + satisfaction, taken_by)
-    # The summary shows the scales alone of what is counted per question.
+    # programme of thousands has hundreds of thousands of them. Per question, what was
+    # chosen (`_counted_answers`); the summary shows the scales alone of it.
     counted_questions = (
         questions if whole else [q for q in questions if q.kind == Question.Kind.SCALE]
     )
     item_right, scales, chosen = _counted_answers(programme, counted_questions, by_pk, correct)
     counted = defaultdict(lambda: {"pre": [0, 0], "post": [0, 0]})
     for kind in KINDS:
-        taken = sum(1 for _user_id, each in submitted if each == kind)
         for question in knowledge[kind]:
             line = counted[question.code][kind]
-            line[0] += taken
+            line[0] += states[kind]["submitted"]
             line[1] += item_right[question.pk]
     texts = defaultdict(list)
     written = [
         question.pk for question in questions if whole and question.kind == Question.Kind.TEXT
     ]
     for question_id, text in (
-        answers.filter(question_id__in=written)
+        _submitted_answers(programme)
+        .filter(question_id__in=written)
         .exclude(text="")
         .order_by("response__submitted_at", "response_id")
         .values_list("question_id", "text")
     ):
         if text.strip():
             texts[question_id].append(text.strip())
-
-    # Each submitted test's score, worked out once (None for a test not submitted).
-    scored = {key: right[key] / len(knowledge[key[1]]) for key in submitted if knowledge[key[1]]}
-
-    # The participants and their nominations read as values (a programme of thousands).
-    memberships = (
-        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
-        .order_by("country__code", "user__last_name", "user__first_name")
-        .values_list("user_id", "user__email", "user__first_name", "user__last_name", "country_id")
-    )
-    countries = {country.pk: country for country in Country.objects.filter(programmes=programme)}
-    nominated = Nomination.objects.filter(programme=programme, user__isnull=False)
-    if not whole:  # no breakdown by profile or sex/gender: no nomination read
-        nominated = nominated.none()
-    fields = ("user_id", "profile_id", "profile_other", "gender")
-    rows = list(nominated.order_by().values_list(*fields))
-    if len({row[0] for row in rows}) < len(rows):
-        # Someone nominated twice: the last in the nominations' order stands.
-        rows = list(nominated.values_list(*fields))
-    nominations = {
-        user_id: (profile_id, other, gender) for user_id, profile_id, other, gender in rows
-    }
-    chosen_profiles = {profile_id for profile_id, _other, _gender in nominations.values()}
-    profiles = {
-        profile.pk: str(profile) for profile in Profile.objects.filter(pk__in=chosen_profiles)
-    }
-    # Labels worked out once, not once per participant (a programme of thousands).
-    genders = {value: str(label) for value, label in Gender.choices}
-    not_given = str(_("not given"))
-    country_names = {pk: country.name for pk, country in countries.items()}
-    participants, scores = [], []
-    by_country, by_profile, by_gender = [], [], []
-    for user_id, email, first_name, last_name, country_id in memberships:
-        pre, post = scored.get((user_id, "pre")), scored.get((user_id, "post"))
-        country = countries.get(country_id) if country_id else None
-        if country is None and country_id:
-            country = countries[country_id] = Country.objects.get(pk=country_id)
-        if whole:
-            participants.append(
-                {
-                    "email": email,
-                    "name": f"{first_name} {last_name}".strip(),
-                    "user_id": user_id,
-                    "country": country.code if country else None,
-                    "pre": rounding.share(pre),
-                    "post": rounding.share(post),
-                    "pre_state": state_of.get((user_id, "pre")),
-                    "post_state": state_of.get((user_id, "post")),
-                }
-            )
-        scores.append((pre, post))
-        if pre is None and post is None:
-            continue
-        name = country_names.get(country.pk) or country.name if country else "—"
-        by_country.append((name, pre, post))
-        if not whole:
-            continue
-        profile_id, other, gender = nominations.get(user_id, (None, "", ""))
-        profile = (profiles.get(profile_id) or "") if profile_id else other
-        by_profile.append((profile or not_given, pre, post))
-        by_gender.append((genders.get(gender, "") or not_given, pre, post))
 
     item_text = {}
     for kind in KINDS:  # the post-test's wording wins: it is the one read last
@@ -216,13 +203,13 @@ def evaluation_report(programme, *, whole: bool = True) -> dict:
     summary = {
         "programme": programme.slug,
         "respondents": {
-            "participants": len(scores),
+            "participants": scores.total(),
             **{kind: dict(states[kind]) for kind in KINDS},
         },
-        "knowledge": _shown(asdict(knowledge_summary(scores))),
-        "by_country": [_group(group) for group in by_group(by_country)],
+        "knowledge": _shown(asdict(counted_knowledge_summary(scores))),
+        "by_country": [_group(group) for group in counted_by_group(by_country)],
         # The pre-test's means of expectations, the post-test's of satisfaction.
-        "expectations_satisfaction": _expectations_satisfaction(means["pre"], means["post"]),
+        "expectations_satisfaction": _expectations_satisfaction(tests),
         "scales": [
             _scale_line(question, scales[question.pk])
             for question in questions
@@ -234,8 +221,8 @@ def evaluation_report(programme, *, whole: bool = True) -> dict:
     # The whole report, its parts in their order.
     return {
         **{key: summary[key] for key in ("programme", "respondents", "knowledge", "by_country")},
-        "by_profile": [_group(group) for group in by_group(by_profile)],
-        "by_gender": [_group(group) for group in _every_gender(by_group(by_gender))],
+        "by_profile": [_group(group) for group in counted_by_group(by_profile)],
+        "by_gender": [_group(group) for group in _every_gender(counted_by_group(by_gender))],
         "items": items,
         **{key: summary[key] for key in ("expectations_satisfaction", "scales")},
         "choices": [
@@ -248,7 +235,7 @@ def evaluation_report(programme, *, whole: bool = True) -> dict:
             for question in questions
             if question.kind == Question.Kind.TEXT
         ],
-        "participants": participants,
+        "participants": list(participant_lines(programme).values()) if people else [],
     }
 
 
@@ -256,40 +243,119 @@ def country_knowledge(programme, country) -> dict | None:
     """The knowledge line of `country` in `evaluation_report(programme)["by_country"]`,
     worked out from its own participants only (a group's line depends on its people alone):
     None when none of them took a test."""
-    _questions_, _by_pk, knowledge, correct = _questions(programme)
-    members = Membership.objects.filter(
-        programme=programme, role=Role.PARTICIPANT, country=country
-    ).values("user_id")
-    responses = Response.objects.filter(
-        questionnaire__programme=programme,
-        submitted_at__isnull=False,
-        user_id__in=members,
-    )
-    taken_by = {
-        response_id: (user_id, kind)
-        for response_id, user_id, kind in responses.values_list(
-            "pk", "user_id", "questionnaire__kind"
+    _questions_, _by_pk, knowledge, _correct = _questions(programme)
+    tests = dict(Questionnaire.objects.filter(programme=programme).values_list("kind", "pk"))
+    counted = (
+        _scored(
+            Membership.objects.filter(programme=programme, role=Role.PARTICIPANT, country=country),
+            tests,
         )
-    }
-    submitted = set(taken_by.values())
-    right, _means = _per_response(
-        correct, [], taken_by, Answer.objects.filter(response_id__in=responses.values("pk"))
+        .values_list("pre", "post")
+        .annotate(n=Count("pk"))
     )
 
-    def score(user_id, kind):
-        if (user_id, kind) not in submitted or not knowledge[kind]:
-            return None
-        return right[(user_id, kind)] / len(knowledge[kind])
+    def score(right, kind):
+        return right / len(knowledge[kind]) if right is not None and knowledge[kind] else None
 
     name = country.name
-    rows = [
-        (name, score(user_id, "pre"), score(user_id, "post"))
-        for user_id in members.values_list("user_id", flat=True)
-    ]
+    rows = [(name, score(pre, "pre"), score(post, "post"), n) for pre, post, n in counted]
     return next(
-        (_group(group) for group in by_group(rows) if group.label == name and not group.pooled),
+        (
+            _group(group)
+            for group in counted_by_group(rows)
+            if group.label == name and not group.pooled
+        ),
         None,
     )
+
+
+def participant_rows(programme):
+    """The participants in the report's order (country, last name, first name), each as
+    (id, first name, last name, e-mail): what a page of them is searched in."""
+    return (
+        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+        .order_by("country__code", "user__last_name", "user__first_name")
+        .values_list("user_id", "user__first_name", "user__last_name", "user__email")
+    )
+
+
+def participant_lines(programme, user_ids=None) -> dict:
+    """Each participant's line of the report (all of them, or those of `user_ids`), by their
+    id, in the report's order: their scores, and where each test stands for them
+    (`"submitted"`, `"in_progress"` or `None`), from the responses' kept counts."""
+    _questions_, _by_pk, knowledge, _correct = _questions(programme)
+    memberships = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+    responses = Response.objects.filter(questionnaire__programme=programme)
+    if user_ids is not None:
+        memberships = memberships.filter(user_id__in=user_ids)
+        responses = responses.filter(user_id__in=user_ids)
+    taken = {}
+    for user_id, kind, is_submitted, right in responses.order_by().values_list(
+        "user_id", "questionnaire__kind", _IS_SUBMITTED, "right_answers"
+    ):
+        score = right / len(knowledge[kind]) if is_submitted and knowledge[kind] else None
+        taken[(user_id, kind)] = ("submitted" if is_submitted else "in_progress", score)
+    lines = {}
+    for user_id, email, first_name, last_name, code in memberships.order_by(
+        "country__code", "user__last_name", "user__first_name"
+    ).values_list("user_id", "user__email", "user__first_name", "user__last_name", "country__code"):
+        pre_state, pre = taken.get((user_id, "pre"), (None, None))
+        post_state, post = taken.get((user_id, "post"), (None, None))
+        lines[user_id] = {
+            "email": email,
+            "name": f"{first_name} {last_name}".strip(),
+            "user_id": user_id,
+            "country": code,
+            "pre": rounding.share(pre),
+            "post": rounding.share(post),
+            "pre_state": pre_state,
+            "post_state": post_state,
+        }
+    return lines
+
+
+def _scored(memberships, tests):
+    """`memberships` with each person's kept right answers (`Response.right_answers`) in
+    their submitted pre-test and post-test, as `pre` and `post` (NULL for a test they did not
+    submit): each response joined, so that the database counts them grouped."""
+    memberships = memberships.order_by()
+    for kind in KINDS:
+        if tests.get(kind) is None:
+            memberships = memberships.annotate(**{kind: Value(None, output_field=IntegerField())})
+            continue
+        memberships = memberships.annotate(
+            **{
+                f"{kind}_response": FilteredRelation(
+                    "user__test_responses",
+                    condition=Q(
+                        user__test_responses__questionnaire_id=tests[kind],
+                        user__test_responses__submitted_at__isnull=False,
+                    ),
+                )
+            }
+        ).annotate(**{kind: F(f"{kind}_response__right_answers")})
+    return memberships
+
+
+def _nominated(memberships, programme):
+    """`memberships` with the profile, other profile and sex/gender of each person's
+    nomination to `programme` (the one that stands: the last in the nominations' order)."""
+    fields = ("profile_id", "profile_other", "gender")
+    nominated = Nomination.objects.filter(programme=programme, user__isnull=False).order_by()
+    if nominated.values("user_id").annotate(n=Count("pk")).filter(n__gt=1).exists():
+        # Someone nominated twice: their last nomination, one subquery per field.
+        standing = nominated.filter(user_id=OuterRef("user_id")).order_by(
+            "-country", "-created_at", "-id"
+        )
+        return memberships.annotate(
+            **{name: Subquery(standing.values(name)[:1]) for name in fields}
+        )
+    memberships = memberships.annotate(
+        nomination=FilteredRelation(
+            "user__nominations", condition=Q(user__nominations__programme=programme)
+        )
+    )
+    return memberships.annotate(**{name: F(f"nomination__{name}") for name in fields})
 
 
 def _questions(programme):
@@ -384,64 +450,40 @@ def _choice_line(question, answers: list[tuple[list[str], int]]) -> dict:
     }
 
 
-def _scaled(questions) -> tuple[list[int], list[int]]:
-    """The pre-test's expectation questions and the post-test's satisfaction questions."""
-    lines = {
-        question.pk: (_kind(question), question.section.kind)
-        for question in questions
-        if question.kind == Question.Kind.SCALE
-    }
-    return (
-        [pk for pk, line in lines.items() if line == ("pre", Section.Kind.EXPECTATIONS)],
-        [pk for pk, line in lines.items() if line == ("post", Section.Kind.SATISFACTION)],
-    )
-
-
-def _expectations_satisfaction(expected, satisfied) -> dict:
+def _expectations_satisfaction(tests) -> dict:
     """Each person's mean answer to the pre-test's expectation questions beside their mean
-    answer to the post-test's satisfaction questions (`_per_response`)."""
-    people = expected.keys() | satisfied.keys()
-    return _shown(
-        expectations_against_satisfaction(
-            [(expected.get(user_id), satisfied.get(user_id)) for user_id in sorted(people)],
-            rounded=False,
-        )
+    answer to the post-test's satisfaction questions, from the submitted responses' kept
+    sums (`Response.scale_total`, `scale_answers`), counted by the database: everyone who
+    gave either, paired where they gave both."""
+    counted = Counter()
+
+    def mean(total, n):
+        return total / n if n else None
+
+    answered = Response.objects.filter(submitted_at__isnull=False, scale_answers__gt=0).order_by()
+    expected = answered.filter(questionnaire_id=tests.get("pre"))
+    satisfied = answered.filter(questionnaire_id=tests.get("post"))
+    after = FilteredRelation(
+        "user__test_responses",
+        condition=Q(
+            user__test_responses__questionnaire_id=tests.get("post"),
+            user__test_responses__submitted_at__isnull=False,
+            user__test_responses__scale_answers__gt=0,
+        ),
     )
-
-
-def _per_response(correct, scaled, taken_by, answers=None):
-    """Per person and test, from the responses `taken_by` (response id → person and test):
-    the right answers (`Answer.is_right`, kept) to the knowledge items `correct`, and the mean
-    answer to the `scaled` questions (a person's answers to one test are those of one
-    response). Every response's answers are grouped and the drafts' left aside here, so that
-    no response is read; `answers` narrows what is counted. Returns the right answers per
-    (person, test) and the means per person, {"pre": …, "post": …}."""
-    answers = Answer.objects.all() if answers is None else answers
-    items = list(correct)
-    right, means = Counter(), {"pre": {}, "post": {}}
-    # Two grouped queries, each read from `Answer`'s index "evaluation_answer_counted".
-    if items:
-        for response_id, n in (
-            answers.filter(question_id__in=items, is_right=True)
-            .order_by()
-            .values_list("response_id")
-            .annotate(n=Count("pk"))
-        ):
-            if response_id in taken_by:
-                right[taken_by[response_id]] = n
-    if scaled:
-        for response_id, mean in (
-            answers.filter(question_id__in=scaled, scale__isnull=False)
-            .order_by()
-            .values_list("response_id")
-            # As a float from the database: the mean (PostgreSQL's exact decimal) rounded
-            # once, as `float()` of it would be, without thousands of decimals read.
-            .annotate(mean=Cast(Avg("scale"), FloatField()))
-        ):
-            if response_id in taken_by:
-                user_id, kind = taken_by[response_id]
-                means[kind][user_id] = mean
-    return right, means
+    for total, n, total_after, n_after, many in (
+        expected.annotate(after=after)
+        .values_list("scale_total", "scale_answers", "after__scale_total", "after__scale_answers")
+        .annotate(many=Count("pk"))
+    ):
+        counted[(mean(total, n), mean(total_after, n_after))] += many
+    for total, n, many in (
+        satisfied.exclude(user_id__in=expected.values("user_id"))
+        .values_list("scale_total", "scale_answers")
+        .annotate(many=Count("pk"))
+    ):
+        counted[(None, mean(total, n))] += many
+    return _shown(counted_expectations_against_satisfaction(counted, rounded=False))
 
 
 def _counted_answers(programme, questions, by_pk, correct):

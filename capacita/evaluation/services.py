@@ -29,7 +29,16 @@ from capacita.shared.spreadsheets import (
 from capacita.shared.text_limits import refusal
 
 from . import scoring
-from .models import Answer, Choice, Question, Questionnaire, Response, Section
+from .models import (
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+    recount,
+    recount_deferred,
+)
 
 OPEN = "open"
 NOT_YET = "not_yet"
@@ -203,6 +212,12 @@ def answer_key_changed(questions) -> None:
     with transaction.atomic():
         for question in Question.objects.filter(pk__in=ids).prefetch_related("choices"):
             write_verdicts(Answer.objects.filter(question=question), question)
+        # The responses' kept counts follow, in every test of the questions' programmes (a
+        # question may have moved from one test to the other).
+        programmes = Questionnaire.objects.filter(sections__questions__in=ids).values(
+            "programme_id"
+        )
+        recount(Response.objects.filter(questionnaire__programme_id__in=programmes))
 
 
 def write_verdicts(answers, question) -> None:
@@ -269,8 +284,12 @@ def save_answers(
                 parsed[question] = _judged(question, values)
         if problems:
             raise EvaluationError(_("Some answers could not be saved."), problems)
-        for question, values in parsed.items():
-            Answer.objects.update_or_create(response=response, question=question, defaults=values)
+        with recount_deferred():
+            for question, values in parsed.items():
+                Answer.objects.update_or_create(
+                    response=response, question=question, defaults=values
+                )
+        recount([response.pk])
         if language:
             response.language = language
         if submit:
@@ -533,6 +552,7 @@ def import_responses(
         outcome.saved = len(plans) if outcome.ok else 0
         return outcome
     now = timezone.now()
+    imported = []
     with transaction.atomic():
         for user, parsed in plans:
             response, _created = Response.objects.get_or_create(
@@ -540,13 +560,15 @@ def import_responses(
                 user=user,
                 defaults={"language": user.language, "source": Response.Source.IMPORT},
             )
-            for question, values in parsed.items():
-                if _empty(values):
-                    Answer.objects.filter(response=response, question=question).delete()
-                else:
-                    Answer.objects.update_or_create(
-                        response=response, question=question, defaults=values
-                    )
+            with recount_deferred():
+                for question, values in parsed.items():
+                    if _empty(values):
+                        Answer.objects.filter(response=response, question=question).delete()
+                    else:
+                        Answer.objects.update_or_create(
+                            response=response, question=question, defaults=values
+                        )
+            imported.append(response.pk)
             response.source = Response.Source.IMPORT
             response.submitted_at = now
             response.save()
@@ -559,6 +581,7 @@ def import_responses(
                 person=user,
                 details={"kind": kind},
             )
+        recount(imported)
         if questionnaire.kind == Questionnaire.Kind.POST:
             progress_changed(programme, [user.pk for user, _parsed in plans])
     outcome.saved = len(plans)

@@ -103,11 +103,16 @@ def knowledge_summary(scores: Iterable[tuple[float | None, float | None]]) -> Kn
 
     Scores must be numbers from 0 to 1; anything else (NaN included) raises `ValueError`.
     """
-    counted = Counter(scores)
+    return counted_knowledge_summary(Counter(scores))
+
+
+def counted_knowledge_summary(counted: Counter) -> KnowledgeSummary:
+    """`knowledge_summary` of participants counted by their `(pre, post)`."""
     checked = _Checked()
-    return _paired_summary(
-        Counter({(checked(pre), checked(post)): n for (pre, post), n in counted.items()})
-    )
+    scores: Counter = Counter()
+    for (pre, post), n in counted.items():
+        scores[(checked(pre), checked(post))] += n
+    return _paired_summary(scores)
 
 
 class _Checked(dict):
@@ -182,14 +187,20 @@ def by_group(rows: Iterable[tuple[str, float | None, float | None]]) -> list[Gro
     Beware: figures of all participants shown beside these lines can give, by subtraction,
     the sum of the scores of hidden people; the page that shows both must take care of it.
     """
+    return counted_by_group((label, pre, post, 1) for label, pre, post in rows)
+
+
+def counted_by_group(rows: Iterable[tuple[str, float | None, float | None, int]]):
+    """`by_group` of people counted: each `(group label, pre, post, how many people)` (a
+    grouped query's rows); the same lines as `by_group` of the people one by one."""
     # Each group's people counted by their (pre, post): a few hundred pairs, not thousands.
     grouped: dict[str, Counter] = defaultdict(Counter)
     checked = _Checked()
-    for label, pre, post in rows:
+    for label, pre, post, n in rows:
         pre, post = checked(pre), checked(post)
         if pre is None and post is None:
             continue
-        grouped[label][(pre, post)] += 1
+        grouped[label][(pre, post)] += n
 
     lines = []
     hidden_people: Counter = Counter()
@@ -345,29 +356,41 @@ def expectations_against_satisfaction(
     `None` when nobody gave what they need; floats rounded as in `as_dict`, or left as
     computed without `rounded` (for a caller that rounds them once, as it shows them).
     """
-    expectations: list[float] = []
-    satisfaction: list[float] = []
-    pairs: list[tuple[float, float]] = []
-    for expected, satisfied in people:
+    return counted_expectations_against_satisfaction(Counter(people), rounded=rounded)
+
+
+def counted_expectations_against_satisfaction(counted: Counter, *, rounded: bool = True) -> dict:
+    """`expectations_against_satisfaction` of people counted by their `(expectation,
+    satisfaction)`: the same figures, to the last bit, as over the people one by one."""
+    expectations: Counter = Counter()
+    satisfaction: Counter = Counter()
+    pairs: Counter = Counter()
+    for (expected, satisfied), many in counted.items():
         if expected is not None:
-            expectations.append(float(expected))
+            expectations[float(expected)] += many
         if satisfied is not None:
-            satisfaction.append(float(satisfied))
+            satisfaction[float(satisfied)] += many
         if expected is not None and satisfied is not None:
-            pairs.append((float(expected), float(satisfied)))
-    differences = [round(b - a, DIFFERENCE_DECIMALS) for a, b in pairs]
-    n = len(pairs)
+            pairs[(float(expected), float(satisfied))] += many
+    differences: Counter = Counter()
+    expected_paired: Counter = Counter()
+    satisfied_paired: Counter = Counter()
+    for (a, b), many in pairs.items():
+        differences[round(b - a, DIFFERENCE_DECIMALS)] += many
+        expected_paired[a] += many
+        satisfied_paired[b] += many
+    n = pairs.total()
     figures = {
-        "expectations_n": len(expectations),
-        "mean_expectations_all": pystats.fmean(expectations) if expectations else None,
-        "satisfaction_n": len(satisfaction),
-        "mean_satisfaction_all": pystats.fmean(satisfaction) if satisfaction else None,
+        "expectations_n": expectations.total(),
+        "mean_expectations_all": _exact_mean(expectations) if expectations else None,
+        "satisfaction_n": satisfaction.total(),
+        "mean_satisfaction_all": _exact_mean(satisfaction) if satisfaction else None,
         "paired_n": n,
-        "mean_expectations": pystats.fmean(a for a, _b in pairs) if n else None,
-        "mean_satisfaction": pystats.fmean(b for _a, b in pairs) if n else None,
-        "mean_difference": pystats.fmean(differences) if n else None,
-        "met": sum(d >= 0 for d in differences) / n if n else None,
-        "short": sum(d < 0 for d in differences) / n if n else None,
+        "mean_expectations": _exact_mean(expected_paired) if n else None,
+        "mean_satisfaction": _exact_mean(satisfied_paired) if n else None,
+        "mean_difference": _exact_mean(differences) if n else None,
+        "met": sum(many for d, many in differences.items() if d >= 0) / n if n else None,
+        "short": sum(many for d, many in differences.items() if d < 0) / n if n else None,
     }
     if not rounded:
         return figures

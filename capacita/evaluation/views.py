@@ -1,7 +1,5 @@
 """A participant's pre-test and post-test: thin views over `services`."""
 
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,14 +15,14 @@ from capacita.shared import rounding, text_limits
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
 from capacita.shared.bilingual import active_language
-from capacita.shared.people_pages import people_page
+from capacita.shared.people_pages import people_page_of
 from capacita.shared.posted import NUL_MESSAGE, has_nul
 
+from . import background, services
 from . import charts as charts_module
 from . import review as review_module
-from . import services
 from .models import Question, Questionnaire, Response
-from .report import evaluation_report
+from .report import evaluation_report, participant_lines, participant_rows
 from .scoring import knowledge_score
 from .statistics import MIN_GROUP_SIZE, MIN_PAIRS_FOR_TEST
 from .workbook import report_workbook
@@ -187,12 +185,11 @@ def _charts(figures) -> dict:
     return charts
 
 
+# Above this many participants the report's workbook is made by the task worker
+# (`capacita.jobs`), with its progress shown: in the request it could run past its budget.
+REPORT_IN_REQUEST_UP_TO = 1000
+
 WRITTEN_SHOWN = 100  # written answers shown per question on the page
-
-
-def _person_of(person: dict):
-    """A line of the report's participants as the search reads a person."""
-    return SimpleNamespace(first_name=person["name"], last_name="", email=person["email"])
 
 
 @_guarded
@@ -201,8 +198,12 @@ def report(request, slug):
     Its participants come a hundred a page, searched; each question's written answers the
     first hundred (the workbook holds them all)."""
     programme = _managed(request, slug)
-    figures = evaluation_report(programme)
-    shown = people_page(request.GET, figures["participants"], _person_of)
+    figures = evaluation_report(programme, people=False)
+    shown = people_page_of(
+        request.GET,
+        participant_rows(programme),
+        lambda user_ids: participant_lines(programme, user_ids),
+    )
     for line in figures["texts"]:
         line["more"] = max(len(line["answers"]) - WRITTEN_SHOWN, 0)
         line["answers"] = line["answers"][:WRITTEN_SHOWN]
@@ -234,6 +235,9 @@ def report(request, slug):
 @_guarded
 def report_workbook_download(request, slug):
     programme = _managed(request, slug)
+    participants = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
+    if participants.count() > REPORT_IN_REQUEST_UP_TO:
+        return redirect("jobs:start", slug=slug, kind=background.REPORT_XLSX)
     content = report_workbook(evaluation_report(programme))
     download = HttpResponse(
         content,

@@ -179,8 +179,9 @@ def test_check_progress_reports_stale_verdicts_and_repairs_them(programme, capsy
 
 
 def test_the_report_counts_the_kept_verdicts(programme):
-    """The report's scores are the kept verdicts counted: a verdict changed behind the
-    services' back shows in them (which is why they are kept in step and checked)."""
+    """The report's scores are the kept verdicts counted (into each response's kept right
+    answers): a verdict changed behind the services' back shows in them once its responses
+    are counted again (which is why both are kept in step and checked)."""
     before = evaluation_report(programme)["knowledge"]
     right = Answer.objects.filter(
         is_right=True,
@@ -190,6 +191,7 @@ def test_the_report_counts_the_kept_verdicts(programme):
     )
     assert right.exists()
     right.update(is_right=False)
+    kept.recount_all(programme)
     after = evaluation_report(programme)["knowledge"]
     assert after["mean_pre"] == 0 or after["mean_post"] == 0
     assert after != before

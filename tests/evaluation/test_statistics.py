@@ -503,3 +503,42 @@ def test_the_figures_of_counted_pairs_are_those_of_the_list_to_the_last_bit(peop
     expected = _over_the_list(scores)
     assert {name: getattr(summary, name) for name in expected} == expected
     assert (summary.pre_only_n, summary.post_only_n) == (1, 1)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_expectations_counted_give_the_figures_of_everyone_listed(seed):
+    """Counted by the database (each distinct pair of means with how many gave it), the
+    figures are those of the list of people, to the last bit: the means as `fmean` of the
+    list, the shares as counts over the pairs."""
+    import random
+    from collections import Counter
+
+    from capacita.evaluation.statistics import (
+        DIFFERENCE_DECIMALS,
+        counted_expectations_against_satisfaction,
+    )
+
+    rng = random.Random(seed)
+
+    def mean():  # a person's mean over a few 1-5 answers, or none given
+        n = rng.choice([0, 1, 2, 3, 4, 7])
+        return sum(rng.randint(1, 5) for _ in range(n)) / n if n else None
+
+    people = [(mean(), mean()) for _ in range(rng.randint(50, 3000))]
+    figures = counted_expectations_against_satisfaction(Counter(people), rounded=False)
+    expectations = [a for a, _b in people if a is not None]
+    satisfaction = [b for _a, b in people if b is not None]
+    pairs = [(a, b) for a, b in people if a is not None and b is not None]
+    differences = [round(b - a, DIFFERENCE_DECIMALS) for a, b in pairs]
+    assert figures == {
+        "expectations_n": len(expectations),
+        "mean_expectations_all": pystats.fmean(expectations),
+        "satisfaction_n": len(satisfaction),
+        "mean_satisfaction_all": pystats.fmean(satisfaction),
+        "paired_n": len(pairs),
+        "mean_expectations": pystats.fmean(a for a, _b in pairs),
+        "mean_satisfaction": pystats.fmean(b for _a, b in pairs),
+        "mean_difference": pystats.fmean(differences),
+        "met": sum(d >= 0 for d in differences) / len(pairs),
+        "short": sum(d < 0 for d in differences) / len(pairs),
+    }

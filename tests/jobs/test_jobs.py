@@ -7,16 +7,20 @@ import io
 import zipfile
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from capacita.audit.models import AuditEvent
 from capacita.certificates import background as certificate_work
 from capacita.certificates import views as certificate_views
 from capacita.certificates.models import Certificate
+from capacita.evaluation import views as evaluation_views
+from capacita.evaluation.report import evaluation_report
+from capacita.evaluation.workbook import report_workbook
 from capacita.jobs import kinds, services
 from capacita.jobs.kinds import JobKind, kind_of, register
 from capacita.jobs.models import Job
@@ -84,6 +88,22 @@ def test_the_worker_makes_the_zip_file_with_its_progress(
     assert sorted(name.rsplit(" - ", 1)[1] for name in names) == sorted(
         f"{c.code}.pdf" for c in certificates
     )
+
+
+def test_the_tests_report_workbook_made_in_the_background_is_the_requests(programme, users):
+    job = Job.objects.create(
+        programme=programme, kind="evaluation-xlsx", language="en", requested_by=users["manager"]
+    )
+    assert services.run(job.pk) == "done"
+    job.refresh_from_db()
+    assert job.file_name == f"{programme.slug}-evaluation.xlsx"
+    with job.file.open("rb") as handle:
+        made = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    with translation.override("en"):
+        expected = openpyxl.load_workbook(io.BytesIO(report_workbook(evaluation_report(programme))))
+    assert made.sheetnames == expected.sheetnames
+    for name in expected.sheetnames:
+        assert list(made[name].values) == list(expected[name].values), name
 
 
 def test_issuing_in_the_background_goes_in_batches_and_issues_no_second_certificate(
@@ -210,9 +230,11 @@ def test_a_big_programmes_archive_and_balance_files_lead_to_the_background(
 ):
     monkeypatch.setattr(certificate_views, "ARCHIVE_IN_REQUEST_UP_TO", -1)
     monkeypatch.setattr(report_views, "BALANCE_IN_REQUEST_UP_TO", 0)
+    monkeypatch.setattr(evaluation_views, "REPORT_IN_REQUEST_UP_TO", 0)
     client = client_as("manager")
     slug = programme.slug
     for url, kind in (
+        (f"/en/programmes/{slug}/tests/report.xlsx", "evaluation-xlsx"),
         (reverse("certificates:archive", kwargs={"slug": slug}), "certificates-zip"),
         (f"/en/programmes/{slug}/balance.pdf", "balance-pdf"),
         (f"/en/programmes/{slug}/balance.xlsx", "balance-xlsx"),

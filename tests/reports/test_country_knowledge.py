@@ -47,7 +47,9 @@ def test_the_country_report_does_not_read_the_whole_evaluation(programme, monkey
     with CaptureQueriesContext(connection) as queries:
         figures = country_report(programme, country)
     assert figures["country"] == "MX"
-    # Every reading of answers is limited to the country's participants.
-    answers = [q["sql"] for q in queries if 'FROM "evaluation_answer"' in q["sql"]]
-    assert answers
-    assert all(f'."country_id" = {country.pk} ' in sql for sql in answers)
+    # No answer is read (each response keeps its right answers), and every reading of
+    # responses is limited to the country's participants.
+    assert not [q for q in queries if 'FROM "evaluation_answer"' in q["sql"]]
+    responses = [q["sql"] for q in queries if '"evaluation_response"' in q["sql"]]
+    assert responses
+    assert all(f'."country_id" = {country.pk}' in sql for sql in responses)

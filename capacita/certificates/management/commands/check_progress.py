@@ -8,9 +8,9 @@ from capacita.programmes.models import Programme
 class Command(BaseCommand):
     help = (
         "Work out every participant's standing with the certificate rule again from the "
-        "records, and whether each test answer is right, and report where the kept progress "
-        "or the kept verdicts differ; exit with status 1 when they do. With --repair, bring "
-        "them up to date afterwards."
+        "records, whether each test answer is right and what each test response counts, and "
+        "report where what is kept differs; exit with status 1 when it does. With --repair, "
+        "bring it up to date afterwards."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +30,11 @@ class Command(BaseCommand):
             for what, check, repaired in (
                 ("the kept progress", differences, refresh),
                 ("the kept verdicts of the test answers", verdicts.differences, verdicts.refresh),
+                (
+                    "the kept counts of the test responses",
+                    verdicts.count_differences,
+                    verdicts.recount_all,
+                ),
             ):
                 found = check(each)
                 for line in found:
