@@ -235,7 +235,9 @@ def evaluation_report(programme, *, whole: bool = True, people: bool = True) -> 
             for question in questions
             if question.kind == Question.Kind.TEXT
         ],
-        "participants": list(participant_lines(programme).values()) if people else [],
+        "participants": (
+            list(participant_lines(programme, knowledge=knowledge).values()) if people else []
+        ),
     }
 
 
@@ -279,11 +281,13 @@ def participant_rows(programme):
     )
 
 
-def participant_lines(programme, user_ids=None) -> dict:
+def participant_lines(programme, user_ids=None, knowledge=None) -> dict:
     """Each participant's line of the report (all of them, or those of `user_ids`), by their
     id, in the report's order: their scores, and where each test stands for them
-    (`"submitted"`, `"in_progress"` or `None`), from the responses' kept counts."""
-    _questions_, _by_pk, knowledge, _correct = _questions(programme)
+    (`"submitted"`, `"in_progress"` or `None`), from the responses' kept counts; `knowledge`,
+    the test's items (`_questions`), when the caller has them."""
+    if knowledge is None:
+        knowledge = _items_per_test(programme)
     memberships = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
     responses = Response.objects.filter(questionnaire__programme=programme)
     if user_ids is not None:
@@ -312,6 +316,22 @@ def participant_lines(programme, user_ids=None) -> dict:
             "post_state": post_state,
         }
     return lines
+
+
+def _items_per_test(programme) -> dict:
+    """How many knowledge items each test has (as `_questions`' lists, counted), in one
+    query: what a score is out of."""
+    counted = dict(
+        Question.objects.filter(
+            section__questionnaire__programme=programme,
+            section__kind=Section.Kind.KNOWLEDGE,
+            kind__in=Question.CHOOSING,
+        )
+        .order_by()
+        .values_list("section__questionnaire__kind")
+        .annotate(n=Count("pk"))
+    )
+    return {kind: range(counted.get(kind, 0)) for kind in KINDS}
 
 
 def _scored(memberships, tests):

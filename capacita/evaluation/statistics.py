@@ -40,6 +40,7 @@ Groups (country, profile, sex/gender): see `by_group`; a group of fewer than
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics as pystats
 import warnings
@@ -496,7 +497,7 @@ def _counted_summary(pairs: Counter, pre_only: int, post_only: int) -> Knowledge
     mean_gain = _exact_mean(differences)
     ci_low = ci_high = None
     if n >= 2:
-        half_width = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * _stdev(differences)
+        half_width = _t_quantile(n - 1) * _stdev(differences)
         half_width /= math.sqrt(n)
         ci_low, ci_high = mean_gain - float(half_width), mean_gain + float(half_width)
 
@@ -648,6 +649,13 @@ def _counted_wilcoxon(
     if math.isnan(statistic) or math.isnan(p_value):
         return None, None, None, _("No significance test: the Wilcoxon test gave no result.")
     return statistic, p_value, effect, ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _t_quantile(degrees: int) -> float:
+    """Student's t quantile of the confidence interval for `degrees` degrees of freedom,
+    worked out once per number (SciPy's call costs a millisecond; a report asks for dozens)."""
+    return stats.t.ppf((1 + CONFIDENCE) / 2, degrees)
 
 
 def _group_line(label: str, people: Counter, pooled: bool = False) -> GroupSummary:

@@ -15,6 +15,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 from capacita.shared.posted import posted_id
 from capacita.shared.typed_text import folded
@@ -72,12 +73,20 @@ def people_page_of(
     are handed to `load`, which returns their items by key."""
     search = search_of(params)
     needle = folded(search)
-    keys = [
-        key
-        for key, first_name, last_name, email in rows
-        if not needle or needle in folded(f"{first_name} {last_name} {email}")
-    ]
-    page = Paginator(keys, PER_PAGE).get_page(posted_id(params.get("page")) or 1)
+    if not needle and isinstance(rows, QuerySet):
+        # Nothing searched: the database counts the list and hands over the page's keys (in
+        # the list's order, then by key: the same person never on two pages).
+        ordering = list(rows.query.order_by) or list(rows.model._meta.ordering)
+        rows = rows.order_by(*ordering, "pk")
+        page = Paginator(rows, PER_PAGE).get_page(posted_id(params.get("page")) or 1)
+        page.object_list = [row[0] for row in page.object_list]
+    else:
+        keys = [
+            key
+            for key, first_name, last_name, email in rows
+            if not needle or needle in folded(f"{first_name} {last_name} {email}")
+        ]
+        page = Paginator(keys, PER_PAGE).get_page(posted_id(params.get("page")) or 1)
     loaded = load(list(page.object_list))
     page.object_list = [loaded[key] for key in page.object_list if key in loaded]
     return PeoplePage(page=page, search=search, filters=tuple((filters or {}).items()))
