@@ -32,43 +32,45 @@ def nominations(programme, country=None) -> dict:
     rows = Nomination.objects.filter(programme=programme)
     if country is not None:
         rows = rows.filter(country=country)
-    # Counted from one query's values: a programme of thousands has thousands of nominations.
-    rows = list(
-        rows.order_by().values_list("country_id", "status", "profile_id", "profile_other", "gender")
-    )
+    # Counted by the database, grouped: a programme of thousands has thousands of
+    # nominations, and a few dozen lines of counts.
+    rows = rows.order_by()
+    by_status = list(rows.values_list("country_id", "status").annotate(n=Count("pk")))
     members = {
         member.country_id: member for member in programme.member_countries.select_related("country")
     }
     countries = {member.country_id: member.country for member in members.values()}
-    missing = {country_id for country_id, *_rest in rows} - set(countries)
+    missing = {country_id for country_id, _status, _n in by_status} - set(countries)
     countries.update({each.pk: each for each in Country.objects.filter(pk__in=missing)})
-    chosen = {profile_id for _country, _status, profile_id, *_rest in rows if profile_id}
+    by_profile = list(rows.values_list("profile_id", "profile_other").annotate(n=Count("pk")))
+    chosen = {profile_id for profile_id, _other, _n in by_profile if profile_id}
     profiles = {profile.pk: str(profile) for profile in Profile.objects.filter(pk__in=chosen)}
     by_country = {}
-    for country_id, status, *_rest in rows:
+    statuses = Counter()
+    for country_id, status, n in by_status:
         line = by_country.get(country_id)
-        if line is None:  # a country's line made once, not once per nomination
+        if line is None:
             each = countries[country_id]
             line = by_country[country_id] = {
                 "country": each.code,
                 "name": each.name,
                 "total": 0,
             } | dict.fromkeys(NOMINATION_STATUSES, 0)
-        line["total"] += 1
-        line[status] += 1
+        line["total"] += n
+        line[status] += n
+        statuses[status] += n
     by_country = {line["country"]: line for line in by_country.values()}
     quotas = {member.country.code: member.quota for member in members.values()}
     for code, line in by_country.items():
         line["quota"] = quotas.get(code)
     genders = dict(Gender.choices)
-    statuses = Counter(status for _country, status, *_rest in rows)
-    profile_labels = Counter(
-        (profiles.get(profile_id, "") if profile_id else other) or _("not given")
-        for _country, _status, profile_id, other, _gender in rows
-    )
-    given = Counter(gender for *_rest, gender in rows)
+    profile_labels = Counter()
+    for profile_id, other, n in by_profile:
+        label = profiles.get(profile_id, "") if profile_id else other
+        profile_labels[label or _("not given")] += n
+    given = Counter(dict(rows.values_list("gender").annotate(n=Count("pk"))))
     return {
-        "total": len(rows),
+        "total": statuses.total(),
         "quota": quotas.get(country.code) if country is not None else sum(quotas.values()),
         "by_status": {status: statuses[status] for status in NOMINATION_STATUSES},
         "by_profile": dict(sorted(profile_labels.items())),
