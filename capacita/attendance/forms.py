@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from capacita.agenda.timezones import zone_choices
 from capacita.shared import uploads
 from capacita.shared.person_field import PersonByEmailField
+from capacita.shared.quick_widgets import QuickHiddenInput, QuickSelect, QuickTextarea
 from capacita.shared.text_limits import REASON, TypedText
 from capacita.shared.zones import validate_time_zone
 
@@ -93,26 +94,28 @@ class MatchForm(forms.Form):
 class MarkForm(forms.Form):
     """One person's attendance, marked by hand."""
 
-    user = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=_("Status"), choices=AttendanceRecord.Status.choices)
+    user = forms.IntegerField(widget=QuickHiddenInput)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=AttendanceRecord.Status.choices, widget=QuickSelect
+    )
     reason = TypedText(
-        label=_("Reason"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=REASON, widget=QuickTextarea(attrs={"rows": 2})
     )
 
 
 class UnmarkForm(forms.Form):
     """Taking back one person's hand mark, with the reason."""
 
-    user = forms.IntegerField(widget=forms.HiddenInput)
+    user = forms.IntegerField(widget=QuickHiddenInput)
     reason = TypedText(
-        label=_("Why take it back?"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why take it back?"), max_length=REASON, widget=QuickTextarea(attrs={"rows": 2})
     )
 
 
 class UnmatchForm(forms.Form):
     """Taking back a match made by hand, with the reason."""
 
-    match = forms.IntegerField(widget=forms.HiddenInput)
+    match = forms.IntegerField(widget=QuickHiddenInput)
     reason = TypedText(
-        label=_("Why take it back?"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why take it back?"), max_length=REASON, widget=QuickTextarea(attrs={"rows": 2})
     )

@@ -2,6 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capacita.shared import uploads
+from capacita.shared.quick_widgets import (
+    QuickDateTimeInput,
+    QuickHiddenInput,
+    QuickSelect,
+    QuickTextarea,
+)
 from capacita.shared.text_limits import REASON, TypedText
 
 from .models import CompletionReport
@@ -48,15 +54,15 @@ class MarkForm(forms.Form):
 
     COMPLETED = [("yes", _("Completed")), ("no", _("Not completed"))]
 
-    user = forms.IntegerField(widget=forms.HiddenInput)
-    completed = forms.ChoiceField(label=_("Status"), choices=COMPLETED)
+    user = forms.IntegerField(widget=QuickHiddenInput)
+    completed = forms.ChoiceField(label=_("Status"), choices=COMPLETED, widget=QuickSelect)
     completed_at = forms.DateTimeField(
         label=_("Completed on (optional, programme time)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=QuickDateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = TypedText(
-        label=_("Reason"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=REASON, widget=QuickTextarea(attrs={"rows": 2})
     )
 
     def clean(self):
@@ -69,7 +75,7 @@ class MarkForm(forms.Form):
 class UnmarkForm(forms.Form):
     """Taking back one person's hand mark, with the reason."""
 
-    user = forms.IntegerField(widget=forms.HiddenInput)
+    user = forms.IntegerField(widget=QuickHiddenInput)
     reason = TypedText(
-        label=_("Why take it back?"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why take it back?"), max_length=REASON, widget=QuickTextarea(attrs={"rows": 2})
     )

@@ -16,7 +16,7 @@ from capacita.programmes.services import RoleError, grant_role, people_with_role
 from capacita.shared import uploads
 from capacita.shared.access import allow as _allow
 from capacita.shared.access import guarded as _guarded
-from capacita.shared.people_pages import PER_PAGE
+from capacita.shared.people_pages import PER_PAGE, people_page_of
 from capacita.shared.posted import posted_id
 from capacita.shared.text_limits import REASON, typed_refusal
 from capacita.shared.typed_text import folded
@@ -107,7 +107,13 @@ def country_list(request, slug, code):
                     request, _("%(name)s is nominated.") % {"name": nomination.full_name}
                 )
             return redirect("nominations:country", slug=slug, code=code)
-    nominations = list(country_nominations(programme, country))
+    # A hundred a page, searched by name or e-mail: a country may nominate a thousand.
+    listed = country_nominations(programme, country)
+    shown = people_page_of(
+        request.GET,
+        listed.values_list("pk", "first_name", "last_name", "email"),
+        lambda keys: {nomination.pk: nomination for nomination in listed.filter(pk__in=keys)},
+    )
     counts = counts_by_country(programme, country_ids=[country.pk])[0]
     return render(
         request,
@@ -122,7 +128,8 @@ def country_list(request, slug, code):
             "participants": Membership.objects.filter(
                 programme=programme, role=Role.PARTICIPANT, country=country
             ).count(),
-            "nominations": nominations,
+            "nominations": shown.page.object_list,
+            "shown": shown,
             "form": form,
             "upload_form": UploadForm(),
             "is_manager": permissions.can_decide_nominations(request.user, programme),
