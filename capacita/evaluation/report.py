@@ -236,7 +236,7 @@ def evaluation_report(programme, *, whole: bool = True, people: bool = True) -> 
             if question.kind == Question.Kind.TEXT
         ],
         "participants": (
-            list(participant_lines(programme, knowledge=knowledge).values()) if people else []
+            list(participant_lines(programme, items=_counted(knowledge)).values()) if people else []
         ),
     }
 
@@ -281,13 +281,13 @@ def participant_rows(programme):
     )
 
 
-def participant_lines(programme, user_ids=None, knowledge=None) -> dict:
+def participant_lines(programme, user_ids=None, items=None) -> dict:
     """Each participant's line of the report (all of them, or those of `user_ids`), by their
     id, in the report's order: their scores, and where each test stands for them
-    (`"submitted"`, `"in_progress"` or `None`), from the responses' kept counts; `knowledge`,
-    the test's items (`_questions`), when the caller has them."""
-    if knowledge is None:
-        knowledge = _items_per_test(programme)
+    (`"submitted"`, `"in_progress"` or `None`), from the responses' kept counts; `items`, how
+    many knowledge items each test has, when the caller knows."""
+    if items is None:
+        items = _items_per_test(programme)
     memberships = Membership.objects.filter(programme=programme, role=Role.PARTICIPANT)
     responses = Response.objects.filter(questionnaire__programme=programme)
     if user_ids is not None:
@@ -297,7 +297,7 @@ def participant_lines(programme, user_ids=None, knowledge=None) -> dict:
     for user_id, kind, is_submitted, right in responses.order_by().values_list(
         "user_id", "questionnaire__kind", _IS_SUBMITTED, "right_answers"
     ):
-        score = right / len(knowledge[kind]) if is_submitted and knowledge[kind] else None
+        score = right / items[kind] if is_submitted and items[kind] else None
         taken[(user_id, kind)] = ("submitted" if is_submitted else "in_progress", score)
     lines = {}
     for user_id, email, first_name, last_name, code in memberships.order_by(
@@ -319,8 +319,8 @@ def participant_lines(programme, user_ids=None, knowledge=None) -> dict:
 
 
 def _items_per_test(programme) -> dict:
-    """How many knowledge items each test has (as `_questions`' lists, counted), in one
-    query: what a score is out of."""
+    """How many knowledge items each test has (as `_questions`' lists), in one query: what
+    a score is out of."""
     counted = dict(
         Question.objects.filter(
             section__questionnaire__programme=programme,
@@ -331,7 +331,12 @@ def _items_per_test(programme) -> dict:
         .values_list("section__questionnaire__kind")
         .annotate(n=Count("pk"))
     )
-    return {kind: range(counted.get(kind, 0)) for kind in KINDS}
+    return {kind: counted.get(kind, 0) for kind in KINDS}
+
+
+def _counted(knowledge) -> dict:
+    """How many knowledge items each test has, from `_questions`' lists."""
+    return {kind: len(knowledge[kind]) for kind in KINDS}
 
 
 def _scored(memberships, tests):
