@@ -300,16 +300,28 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"
 # database (`cached_db`: a session outlives a Redis restart). Without it, one server needs
 # nothing more than its database: each process caches in its own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The `pages` cache holds the people's own pages kept rendered (`capacita.progress.kept_pages`),
+# apart from the default one's throttles and counters, which they would push out.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        # About 10 kB each: 20 MB a process at most.
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "capacita"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "capacita") + suffix,
             # A Redis server that stops answering fails a request in two seconds rather
             # than holding its worker until gunicorn's timeout.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
+        for alias, suffix in (("default", ""), ("pages", "-pages"))
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import override_settings
 
 from capacita.development.demo import DEMO_ACCOUNTS, load_demo
@@ -32,9 +32,11 @@ def _test_settings(settings, tmp_path):
         # A shared Redis (REDIS_URL): each test worker in a database of its own, which the
         # clearing below empties without touching another worker's.
         settings.CACHES = {
-            "default": {**settings.CACHES["default"], "LOCATION": worker_redis_url()}
+            alias: {**settings.CACHES[alias], "LOCATION": worker_redis_url()}
+            for alias in ("default", "pages")
         }
     cache.clear()
+    caches["pages"].clear()
     page_cache.forget()
     settings.STATIC_ROOT = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"

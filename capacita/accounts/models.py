@@ -68,6 +68,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Moves on whenever something this person's own page shows changes (their attendance,
+    # courses, tests, certificate, roles: `capacita.programmes.events.pages_changed`): the
+    # page kept rendered for them (`capacita.progress.kept_pages`) is named by it.
+    page_stamp = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -82,6 +86,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        # Moved on by `pages_changed` alone: an account saved from memory leaves it as it is
+        # (an older number would name a page kept before the change).
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "page_stamp"
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

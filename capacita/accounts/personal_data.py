@@ -43,7 +43,13 @@ DECLARATIONS = (
             "date_joined": KEEP,
             "last_login": KEEP,
         },
-        not_personal=("is_superuser", "is_staff", "groups", "user_permissions"),
+        not_personal=(
+            "is_superuser",
+            "is_staff",
+            "groups",
+            "user_permissions",
+            "page_stamp",
+        ),
         export=Export(
             "account",
             {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from capacita.audit.services import account_of, audit_record, given_reason
 from capacita.certificates.rule import participants, progress_of
 from capacita.emails.services import queue_email
+from capacita.programmes.events import pages_changed
 from capacita.programmes.models import Membership, Role
 from capacita.shared.errors import UserError
 from capacita.shared.formats import day
@@ -215,6 +216,7 @@ def revoke(certificate: Certificate, reason: str, actor) -> Certificate:
         certificate.ended_at = timezone.now()
         certificate.end_reason = reason
         certificate.save(update_fields=["status", "ended_at", "end_reason"])
+        pages_changed(certificate.programme, [certificate.user_id])
         audit_record(
             actor=actor,
             action="certificate.revoke",
@@ -305,6 +307,8 @@ def _issue(programme, users, actor, *, reason: str = "", replacing=None) -> list
             },
         )
         _queue_certificate_email(certificate, pdf)
+    # Their own pages offer the certificate now.
+    pages_changed(programme, [certificate.user_id for certificate in created])
     return created
 
 

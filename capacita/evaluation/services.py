@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacita.audit.services import audit_record
-from capacita.programmes.events import progress_changed
+from capacita.programmes.events import pages_changed, progress_changed
+from capacita.programmes.models import Programme
 from capacita.programmes.permissions import can_answer_tests
 from capacita.shared import uploads
 from capacita.shared.errors import UserError
@@ -218,6 +219,9 @@ def answer_key_changed(questions) -> None:
             "programme_id"
         )
         recount(Response.objects.filter(questionnaire__programme_id__in=programmes))
+        # Their scores on the participants' own pages with them.
+        for programme in Programme.objects.filter(pk__in=programmes):
+            pages_changed(programme)
 
 
 def write_verdicts(answers, question) -> None:
@@ -311,6 +315,9 @@ def save_answers(
         response.save()
         if response.is_submitted and questionnaire.kind == Questionnaire.Kind.POST:
             progress_changed(questionnaire.programme, [user.pk])
+        else:
+            # Their page shows the test started or answered, with its score.
+            pages_changed(questionnaire.programme, [user.pk])
     if missing:
         # The draft stands (its transaction is committed); the submission does not.
         raise MissingAnswers(missing)

@@ -12,7 +12,7 @@ from capacita.audit.services import audit_record
 from capacita.programmes.permissions import can_give_role_to
 from capacita.shared.errors import UserError
 
-from .events import progress_changed
+from .events import pages_changed, progress_changed
 from .models import Membership, Person, Role
 
 
@@ -63,6 +63,8 @@ def grant_role(
             )
         if role == Role.PARTICIPANT:
             progress_changed(programme, [user.pk])
+        else:
+            pages_changed(programme, [user.pk])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.ROLE_GRANTED,

@@ -20,10 +20,10 @@ from capacita.certificates.rule import State, participants, progress_of
 from capacita.groupwork.models import SessionWork, WorkGroup
 from capacita.programmes import permissions
 from capacita.programmes.models import Programme, Role
-from capacita.shared.page_cache import kept
+from capacita.shared.page_cache import expiries, kept
 from capacita.shared.people_pages import people_page_of
 
-from . import background
+from . import background, kept_pages
 from .exports import board_csv, board_xlsx
 from .selectors import board, board_counts, board_members, board_scope, tests_of
 
@@ -48,7 +48,24 @@ def _kept_programme(request, slug) -> Programme:
 
 @login_required
 def my_progress(request, slug):
-    """A registered person's own page: the agenda with its links, courses, attendance."""
+    """A registered person's own page: the agenda with its links, courses, attendance. Kept
+    rendered for them a while (`kept_pages`): opened again, it is served as it was kept."""
+    name = kept_pages.name_of(request, slug)
+    if name is not None:
+        page = kept_pages.served(request, name)
+        if page is not None:
+            return page
+    with expiries() as kept_until:
+        response, changes_at, keepable = _my_page(request, slug)
+    if name is not None and keepable:
+        kept_pages.keep(name, response, kept_until=kept_until[0], changes_at=changes_at)
+    return response
+
+
+def _my_page(request, slug):
+    """The page, the next moment it changes by itself, and whether it may be kept (not for
+    the programme's managers: they see their changes at once)."""
+    now = timezone.now()  # before anything is read: a moment after it is still to come
     programme = _kept_programme(request, slug)
     if not permissions.is_registered(request.user, programme):
         raise PermissionDenied
@@ -86,7 +103,7 @@ def my_progress(request, slug):
     roles = permissions.roles_in(request.user, programme)
     facilitated = _facilitated_groups(programme, request.user) if Role.FACILITATOR in roles else {}
     tests = tests_of(programme, request.user, fresh=fresh) if membership else []
-    return render(
+    page = render(
         request,
         "progress/my_progress.html",
         {
@@ -116,6 +133,7 @@ def my_progress(request, slug):
             ),
         },
     )
+    return page, kept_pages.next_change(agenda, tests, structure[1], now), not fresh
 
 
 @login_required

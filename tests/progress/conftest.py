@@ -10,8 +10,8 @@ from django.core.files.storage import storages
 
 from capacita.agenda.models import Slides, VirtualSession
 from capacita.attendance.models import AttendanceRecord
-from capacita.certificates.kept import refresh
 from capacita.completions.models import CourseCompletion
+from capacita.programmes.events import progress_changed
 from capacita.programmes.models import Membership, Role
 
 PROGRAMME = "/en/programmes/crm-2021"
@@ -39,7 +39,7 @@ def attend(programme, user, number: int, status: str = AttendanceRecord.Status.P
         imported_minutes=110 if status == AttendanceRecord.Status.PRESENT else 0,
         **extra,
     )
-    refresh(programme, [user.pk])
+    progress_changed(programme, [user.pk])
     return record
 
 
@@ -56,7 +56,7 @@ def complete(programme, user, code: str, *, late: bool = False, completed: bool 
         is_late=late,
         source=CourseCompletion.Source.HAND,
     )
-    refresh(programme, [user.pk])
+    progress_changed(programme, [user.pk])
     return completion
 
 
