@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from capacita.shared.bilingual import Language
+from capacita.shared.written_apart import leaving
 from capacita.shared.zones import validate_time_zone
 
 
@@ -90,13 +91,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         # Moved on by `pages_changed` alone: an account saved from memory leaves it as it is
         # (an older number would name a page kept before the change).
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "page_stamp"
-            ]
-        super().save(*args, **kwargs)
+        super().save(*args, **leaving(self, ("page_stamp",), kwargs))
 
     def clean(self):
         super().clean()

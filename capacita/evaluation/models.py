@@ -16,6 +16,7 @@ from capacita.programmes.models import Programme
 from capacita.shared import text_limits as limits
 from capacita.shared.bilingual import Bilingual, BilingualMixin
 from capacita.shared.text_limits import text_field
+from capacita.shared.written_apart import leaving
 
 
 class Questionnaire(BilingualMixin):
@@ -253,13 +254,7 @@ class Response(models.Model):
     KEPT_COUNTS = ("right_answers", "scale_total", "scale_answers")
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.KEPT_COUNTS
-            ]
-        super().save(*args, **kwargs)
+        super().save(*args, **leaving(self, self.KEPT_COUNTS, kwargs))
 
     @property
     def is_submitted(self) -> bool:
