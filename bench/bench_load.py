@@ -7,9 +7,11 @@ The requirement (issue 9): throughput and latency (median, p95, p99) of the publ
 page, a participant's own page, the managers' board and a country report, served by
 gunicorn as in production, with a load generator on loopback, each against `/healthz` in
 the same run, on SQLite and on PostgreSQL, at N = 10,000 and N = 100,000. Budgets: the
-agenda serves at least half as many requests per second as `/healthz`, the participant's own
-page at least half as many as the reference page (issue 22); p95 under 50 ms at N = 100,000
-on both databases with 2 CPU cores.
+agenda serves 0.9 of the requests per second of `/healthz` (issue 22 keeps the 0.9 it
+reached; issue 9 asked half), the participant's own page at least half as many as the
+reference page (issue 22); both with p95 under 50 ms at N = 100,000 on both databases with 2
+CPU cores; the managers' board and a country's report within the 300 ms of every HTML page
+(issue 22), here at p95 under load.
 
 What it does:
 
@@ -73,12 +75,16 @@ PAGES = [
     # shows how far below /healthz any page reading a person's own records must stay.
     ("floor: who is logged in", "/bench/who/", "participant"),
 ]
-# Issue 9: the public agenda at half of /healthz or more. Issue 22: the participant's own
-# page at half of the reference page or more (a page that reads a session and an account).
+# Issue 9: the public agenda at half of /healthz or more; issue 22: it keeps its 0.9 of it,
+# and the participant's own page serves half of the reference page or more (a page that
+# reads a session and an account). Both pages: p95 under 50 ms (issue 9). The managers'
+# pages have the budget of every HTML page (issue 22: 300 ms), here at p95 under load.
 HALF_OF_HEALTHZ = {"public agenda page"}
+SHARE_OF_HEALTHZ = 0.9
 HALF_OF_REFERENCE = {"participant's own page"}
 REFERENCES = {"floor: who is logged in"}
 P95_BUDGET_MS = 50.0
+PAGE_BUDGET_MS = 300.0
 
 WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -266,12 +272,14 @@ def main() -> int:
         errors = page["status_errors"] + page["socket_errors"]
         checks = []
         if name in HALF_OF_HEALTHZ:
-            checks.append(("≥ 0.5 × healthz", share >= 0.5))
+            checks.append((f"≥ {SHARE_OF_HEALTHZ} × healthz", share >= SHARE_OF_HEALTHZ))
         if name in HALF_OF_REFERENCE:
             reference = next(page for name, *_, page in results if name in REFERENCES)
             checks.append(("≥ 0.5 × reference", page["rps"] / reference["rps"] >= 0.5))
-        if name not in REFERENCES:
+        if name in HALF_OF_HEALTHZ | HALF_OF_REFERENCE:
             checks.append((f"p95 < {P95_BUDGET_MS:.0f} ms", page["p95"] < P95_BUDGET_MS))
+        elif name not in REFERENCES:
+            checks.append((f"p95 < {PAGE_BUDGET_MS:.0f} ms", page["p95"] < PAGE_BUDGET_MS))
         checks.append(("no errors", errors == 0))
         verdict = ", ".join(f"{label} {'PASS' if good else 'FAIL'}" for label, good in checks)
         if name in REFERENCES:

@@ -1,7 +1,8 @@
 """Benchmark: queries per page for every page that lists people, at two sizes.
 
-    .venv/bin/python bench/bench_queries.py [--small 100] [--large 10000]
-        [--database-url postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/bench_queries.py [--small 100] [--middle 3000] [--large 10000]
+        [--database-url postgres://postgres@127.0.0.1:5432] [--only "tests' report" …]
+        [--skip ZIP …]
 
 The requirement (issue 9): "Queries per page at two sizes — the same count — for every page
 that lists people", and the budget "No page that lists people grows in queries with their
@@ -10,7 +11,8 @@ PostgreSQL database `capacita_bench_queries` created and dropped on the server g
 a generated programme of `--small` participants and one of `--large`
 (`capacita.development.scale.add_generated_programme`), and reads every page of
 `capacita.development.scale.PAGES_LISTING_PEOPLE` for each, as its reader, through Django's test
-client; it prints both counts and the time of each page, and exits 1 when a count differs.
+client; it prints both counts and the time of each page (the median of three requests after one
+to warm up), and exits 1 when a count differs.
 The suite asserts the same at 8 and 80 participants (tests/scale/test_queries_per_page.py).
 
 It is a benchmark, not a test: pytest does not collect it (it lives outside tests/).
@@ -22,6 +24,7 @@ import argparse
 import logging
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "capacita_bench_queries"
 PAGE_BUDGET = 0.3  # seconds, an HTML page at the large size (issue 22)
 FILE_BUDGET = 3.0  # seconds, a file made in the request
+REPEATS = 3  # requests timed per page and size (after one to warm up): their median
 
 
 def arguments():
@@ -41,6 +45,12 @@ def arguments():
         "--middle", type=int, default=0, help="a third size between the two (timed only)"
     )
     parser.add_argument("--database-url", help="a PostgreSQL server (default: SQLite)")
+    parser.add_argument(
+        "--only", action="append", help="only the pages whose name holds this text (repeatable)"
+    )
+    parser.add_argument(
+        "--skip", action="append", help="not the pages whose name holds this text (repeatable)"
+    )
     return parser.parse_args()
 
 
@@ -129,11 +139,11 @@ def measure(args) -> int:
 
     vendor = connection.vendor
     if vendor == "postgresql":
-        # The planner's statistics as autovacuum leaves them a minute after a bulk load: read
-        # straight after it, a page may be planned for empty tables (the board searched took
-        # twice as long).
+        # The tables as autovacuum leaves them a minute after a bulk load, vacuumed and
+        # analysed: read straight after it, a page may be planned for empty tables (the board
+        # searched took twice as long), or meet autovacuum at work.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     print(f"\n{vendor}, {time.strftime('%Y-%m-%d')}: queries and seconds per page")
     print(
         f"Budget at {args.large:,}: {PAGE_BUDGET * 1000:.0f} ms a page, {FILE_BUDGET:.0f} s a file;"
@@ -150,6 +160,10 @@ def measure(args) -> int:
     background = set()
     client = Client()
     for what, page, reader in PAGES_LISTING_PEOPLE:
+        if args.only and not any(text in what for text in args.only):
+            continue
+        if args.skip and any(text in what for text in args.skip):
+            continue
         counts, seconds = {}, []
         for size, (programme, readers) in sized.items():
             client.force_login(readers[reader])
@@ -170,12 +184,19 @@ def measure(args) -> int:
                 background.add(what)
             else:
                 assert response.status_code == 200, (path, response.status_code)
+                # The median of three: one request alone may meet the machine busy elsewhere
+                # (autovacuum after the bulk load, another process).
+                for _again in range(REPEATS - 1):
+                    started = time.perf_counter()
+                    client.get(path)
+                    seconds.append(time.perf_counter() - started)
+                seconds[-REPEATS:] = [statistics.median(seconds[-REPEATS:])]
         in_background = what in background
         # A file the worker makes at the large size is another request there (it leads to the
         # job's page): its queries are not the page's to compare.
         same = in_background or counts[args.small] == counts[args.large]
         same_everywhere = same_everywhere and same
-        is_file = page.split("?")[0].endswith((".xlsx", ".csv", ".pdf"))
+        is_file = page.split("?")[0].endswith((".xlsx", ".csv", ".pdf", ".zip"))
         ratio = seconds[-1] / (FILE_BUDGET if is_file else PAGE_BUDGET)
         # Made by the worker, with its progress shown, a file has no request to keep short.
         within_everywhere = within_everywhere and (ratio <= 1 or in_background)
@@ -201,17 +222,28 @@ def measure(args) -> int:
 
 
 def background_seconds(client, start: str) -> float:
-    """Start the job `start` leads to and do it here, as the worker would: its seconds."""
+    """Start the job `start` leads to and do it here, as the worker would, twice: the
+    seconds of the second. The first makes what generated data lacks and a real programme
+    has (the certificates' PDFs, stored as they are issued, are rendered by the first ZIP);
+    its seconds are printed when they differ much."""
+    from urllib.parse import parse_qsl, urlsplit
+
     from capacita.jobs import services
     from capacita.jobs.models import Job
 
-    job_page = client.post(start)["Location"]
-    job = Job.objects.get(pk=int(job_page.rstrip("/").rsplit("/", 1)[1]))
-    started = time.perf_counter()
-    outcome = services.run(job.pk)
-    seconds = time.perf_counter() - started
-    assert outcome == "done", (start, outcome)
-    return seconds
+    # The page posts the choices the address carries (a country) as its form's fields.
+    address = urlsplit(start)
+    runs = []
+    for _run in range(2):
+        job_page = client.post(address.path, dict(parse_qsl(address.query)))["Location"]
+        job = Job.objects.get(pk=int(job_page.rstrip("/").rsplit("/", 1)[1]))
+        started = time.perf_counter()
+        outcome = services.run(job.pk)
+        runs.append(time.perf_counter() - started)
+        assert outcome == "done", (start, outcome)
+    if runs[0] > 2 * runs[1]:
+        print(f"  ({start}: the worker's first run {runs[0]:.1f} s, making what the data lacked)")
+    return runs[1]
 
 
 if __name__ == "__main__":

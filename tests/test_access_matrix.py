@@ -254,6 +254,9 @@ BOARD_KINDS = ("board-xlsx", "board-csv")
 # A session's attendance read from Zoom: checked in tests/attendance/test_meeting_tool.py
 # (managers only, for a session that names its meeting).
 SESSION_KINDS = ("zoom-attendance",)
+# A country's report as a PDF, for a country of hundreds: checked in
+# tests/reports/test_country_pdf_in_background.py (its managers and focal point, their own).
+COUNTRY_KINDS = ("country-report-pdf",)
 
 
 def demo_slides():
@@ -796,7 +799,7 @@ def test_every_kind_of_long_work_is_checked():
     # The registry is filled when the apps are ready.
     from capacita.jobs.kinds import REGISTRY
 
-    assert sorted(REGISTRY) == sorted(JOB_KINDS + BOARD_KINDS + SESSION_KINDS)
+    assert sorted(REGISTRY) == sorted(JOB_KINDS + BOARD_KINDS + SESSION_KINDS + COUNTRY_KINDS)
 
 
 def test_the_matrix_names_no_pattern_that_is_gone():

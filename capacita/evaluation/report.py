@@ -13,17 +13,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.utils.translation import gettext as _
 
@@ -32,7 +36,6 @@ from capacita.programmes.models import Country, Membership, Profile, Role
 from capacita.shared import rounding
 
 from .models import Answer, Question, Questionnaire, Response, Section
-from .scoring import is_correct
 from .statistics import (
     GroupSummary,
     counted_by_group,
@@ -513,14 +516,31 @@ def _expectations_satisfaction(tests) -> dict:
 
 def _counted_answers(programme, questions, by_pk, correct):
     """Grouped by question and what was chosen: the right answers to each knowledge item
-    (`is_correct` decides, once per distinct answer given), how often each point of each
-    scale was chosen (None for blank), and each other choice question's chosen codes with
-    how often.
+    (the kept verdict `Answer.is_right`, which `scoring.verdict` gives from the one rule),
+    how often each point of each scale was chosen (None for blank), and each other choice
+    question's chosen codes with how often.
 
     The submitted answers are all the answers to the programme's questions but those of
     drafts: both are counted without reading their responses (`Answer`'s index
-    "evaluation_answer_counted" holds what is counted), and the drafts' taken off."""
+    "evaluation_answer_counted" holds what is counted), and the drafts' taken off. Only the
+    choice questions without a key are grouped by their chosen codes on PostgreSQL, where
+    hashing every answer's codes (JSON) was most of the query's time."""
     asked = [q.pk for q in questions if q.has_choices or q.kind == Question.Kind.SCALE]
+    listed = [
+        q.pk
+        for q in questions
+        if q.has_choices and q.kind != Question.Kind.SCALE and q.pk not in correct
+    ]
+    if connection.vendor == "sqlite":
+        # SQLite reads the groups in the order of the index, the codes among its columns:
+        # no sorting, and no cheaper without them.
+        codes_of_listed = F("choice_codes")
+    elif listed:
+        codes_of_listed = Case(
+            When(question_id__in=listed, then=F("choice_codes")), output_field=JSONField()
+        )
+    else:
+        codes_of_listed = Value(None, output_field=JSONField())
     tally, given = Counter(), {}
     drafts = Response.objects.filter(questionnaire__programme=programme, submitted_at=None)
     for answers, sign in (
@@ -528,28 +548,28 @@ def _counted_answers(programme, questions, by_pk, correct):
         # Read through the drafts (few), whatever their questions (only the programme's).
         (Answer.objects.filter(response_id__in=drafts.values("pk")), -1),
     ):
-        for question_id, codes, scale, n in (
+        for question_id, codes, scale, right, n in (
             answers.order_by()
-            .values_list("question_id", "choice_codes", "scale")
+            .annotate(listed_codes=codes_of_listed)
+            .values_list("question_id", "listed_codes", "scale", "is_right")
             .annotate(n=Count("pk"))
         ):
-            key = (question_id, _frozen(codes), scale)
+            key = (question_id, _frozen(codes), scale, right)
             tally[key] += sign * n
             given.setdefault(key, codes)
     item_right, scales, chosen = Counter(), defaultdict(Counter), defaultdict(list)
     asked = set(asked)
     for key, n in tally.items():
-        question_id, _codes, scale = key
+        question_id, _codes, scale, right = key
         if not n or question_id not in asked:
             continue
-        question, codes = by_pk[question_id], given[key]
-        if question.kind == Question.Kind.SCALE:
+        if by_pk[question_id].kind == Question.Kind.SCALE:
             scales[question_id][scale] += n
         elif question_id in correct:
-            if is_correct(question, codes, correct[question_id]):
+            if right:
                 item_right[question_id] += n
         else:
-            chosen[question_id].append((codes or [], n))
+            chosen[question_id].append((given[key] or [], n))
     return item_right, scales, chosen
 
 

@@ -55,6 +55,9 @@ class JobKind:
     # allows(user, programme, params) -> bool: whether those choices are the asker's to make
     # (a focal point asks for their own country's board only).
     allows: Callable = lambda user, programme, params: True
+    # chosen(programme, params) -> str: those choices in words, shown under the title (the
+    # country whose report is made); "" when there is nothing to say.
+    chosen: Callable = lambda programme, params: ""
 
 
 PARAM_LIMIT = 20

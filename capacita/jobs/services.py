@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5
 
 
-def _key(kind: JobKind, actor, params: dict) -> str:
+def work_key(kind: JobKind, actor, params: dict) -> str:
     """What makes two asks the same work: the choices, and the asker for personal work."""
     parts = [f"{name}={params[name]}" for name in sorted(params)]
     if kind.personal:
@@ -61,7 +61,7 @@ def request_job(
     language = language or translation.get_language() or "es"
     language = language[:2]
     params = {name: value for name, value in (params or {}).items() if name in kind.params}
-    key = _key(kind, actor, params)
+    key = work_key(kind, actor, params)
     existing = unfinished(programme, kind, language, key)
     if existing is not None:
         return existing

@@ -36,9 +36,10 @@ def start(request, slug, kind):
     if request.method == "POST":
         job = services.request_job(programme, kind, request.user, params=params)
         return redirect("jobs:job", slug=slug, pk=job.pk)
-    recent = Job.objects.filter(programme=programme, kind=kind.code)
-    if kind.personal:
-        recent = recent.filter(requested_by=request.user)
+    # The runs of the same work: the same choices, and the asker's own for personal work.
+    recent = Job.objects.filter(
+        programme=programme, kind=kind.code, key=services.work_key(kind, request.user, params)
+    )
     return render(
         request,
         "jobs/start.html",
@@ -46,6 +47,7 @@ def start(request, slug, kind):
             "programme": programme,
             "kind": kind,
             "params": params,
+            "chosen": kind.chosen(programme, params),
             "recent": recent.select_related("requested_by")[:RECENT],
         },
     )
@@ -72,6 +74,7 @@ def job(request, slug, pk):
             "kind": kind,
             "job": job,
             "outcome": kind.describe(job.outcome) if job.state == Job.State.DONE else "",
+            "chosen": kind.chosen(programme, job.params),
         },
     )
 
