@@ -35,6 +35,9 @@ def _country_pdf(job, progress) -> Made:
     country = _country(job.programme, job.params)
     if country is None:
         raise UserError(_("The country is no longer a member of the programme."))
+    # Asked for by someone who may no longer read it (a focal point replaced since): not made.
+    if not _reads_country(job.requested_by, job.programme, job.params):
+        raise UserError(_("You may no longer read this country's report."))
     progress(0, None)
     report = figures.country_report(job.programme, country)
     content = documents.country_document(job.programme, report, "pdf")

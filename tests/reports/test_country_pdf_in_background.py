@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from capacita.jobs import services
 from capacita.jobs.models import Job
+from capacita.programmes.models import MemberCountry, Membership, Role
 from capacita.reports import views as report_views
 from tests.reports.pdfs import downloaded, page_texts
 
@@ -89,3 +90,25 @@ def test_the_recent_runs_are_those_of_the_country_chosen(client_as, programme, i
     assert f"/jobs/{guatemala.pk}/" in page and f"/jobs/{mexico.pk}/" not in page
     page = client.get(start_url(programme, "MX")).content.decode()
     assert f"/jobs/{mexico.pk}/" in page and f"/jobs/{guatemala.pk}/" not in page
+
+
+def test_a_job_for_a_country_gone_or_no_longer_readable_fails_saying_why(
+    client_as, programme, users, in_background
+):
+    client = client_as("focal_point")
+    client.post(start_url(programme), {"country": "MX"})
+    job = Job.objects.get()
+    Membership.objects.filter(
+        programme=programme, user=users["focal_point"], role=Role.FOCAL_POINT
+    ).delete()
+    assert services.run(job.pk) == "failed"
+    job.refresh_from_db()
+    assert not job.file
+    assert job.outcome["refusal"] == "You may no longer read this country's report."
+    client_as("manager").post(start_url(programme), {"country": "GT"})
+    job = Job.objects.get(params={"country": "GT"})
+    MemberCountry.objects.filter(programme=programme, country__code="GT").delete()
+    assert services.run(job.pk) == "failed"
+    job.refresh_from_db()
+    assert not job.file
+    assert job.outcome["refusal"] == "The country is no longer a member of the programme."
